@@ -1,0 +1,41 @@
+"""Lesson 1 - the perceptron: inputs X1..X3, weights .3 .5 .2, a bias, a sigmoid -> Y.
+
+A single neuron computes y = sigmoid(w1*x1 + w2*x2 + w3*x3 + b). After y.backward(),
+every weight knows how much y would change if it moved a little: dy/dw_i = x_i * y(1-y).
+"""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from microdl import Value  # noqa: E402
+from microdl.demo import demo_args, finish  # noqa: E402
+from microdl.nn import Neuron  # noqa: E402
+
+# --- settings -------------------------------------------------------------------------
+INPUTS = [1.0, 0.0, 1.0]          # X1, X2, X3
+WEIGHTS = [0.3, 0.5, 0.2]         # the seed text's weights
+BIAS = -0.1
+
+
+def main(argv=None):
+    args = demo_args(__doc__, argv)
+    print(__doc__.strip().splitlines()[0])
+    x = [Value(v, label=f"X{i + 1}") for i, v in enumerate(INPUTS)]
+    neuron = Neuron(3, activation="sigmoid", weights=WEIGHTS, bias=BIAS)
+    y = neuron(x)
+    y.label = "Y"
+    z = sum(w * xi for w, xi in zip(WEIGHTS, INPUTS)) + BIAS
+    print(f"  z = {' + '.join(f'{w}*{xi}' for w, xi in zip(WEIGHTS, INPUTS))} + ({BIAS}) = {z:.4f}")
+    print(f"  Y = sigmoid(z) = {y.data:.4f}")
+    y.backward()
+    print(f"  after Y.backward(): dY/dz = Y(1-Y) = {y.data * (1 - y.data):.4f}")
+    for i, w in enumerate(neuron.w):
+        print(f"    dY/dw{i} = X{i + 1} * Y(1-Y) = {w.grad:.4f}")
+    print(f"    dY/db  = {neuron.b.grad:.4f}")
+    finish(args)
+    return y
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+"""What every demo script shares: its command line and where its figures go.
+
+    args = demo_args(__doc__)          # --quick --out DIR --show --seed N
+    save(fig, args, "perceptron.png")  # writes into args.out and says where
+"""
+import argparse
+import os
+from pathlib import Path
+
+
+def demo_args(doc, argv=None):
+    """Parse the standard demo options; the first line of `doc` is the description."""
+    parser = argparse.ArgumentParser(description=(doc or "").strip().splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a small, fast version (seconds)")
+    parser.add_argument("--out", default="figures", help="folder for the figures (default: figures)")
+    parser.add_argument("--show", action="store_true", help="open the figures in a window")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    args = parser.parse_args(argv)
+    args.out = Path(args.out)
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        parser.error(f"cannot create the output folder {args.out}: {error.strerror}")
+    if not os.access(args.out, os.W_OK):
+        parser.error(f"the output folder {args.out} is not writable; pass --out DIR")
+    if not args.show:
+        import matplotlib
+        matplotlib.use("Agg")  # headless: never open a window unless asked
+    return args
+
+
+def save(figure, args, name):
+    """Save a matplotlib Figure or a graph (anything with .save) as args.out/name."""
+    path = args.out / name
+    if hasattr(figure, "savefig"):
+        figure.savefig(path, dpi=110, bbox_inches="tight")
+    else:
+        figure.save(path)
+    print(f"  saved {path}")
+    return path
+
+
+def finish(args):
+    """Show the figures when --show was given."""
+    if args.show:
+        import matplotlib.pyplot as plt
+        plt.show()

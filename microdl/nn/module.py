@@ -1,0 +1,149 @@
+"""`Module`: the base of every network, for the scalar engine and the tensor engine alike.
+
+A module finds its parts by looking at its own attributes, in the order they were set:
+
+* a `Module` attribute is a sub-module;
+* a `Value` or `Tensor` attribute is a parameter;
+* a list or tuple of those holds several, named `attr.0`, `attr.1`, ... unless the
+  class says otherwise in `_item_names` (the scalar MLP names its parts `L1.N3.w0`).
+
+Anything else (numbers, strings, NumPy arrays such as BatchNorm's running statistics)
+is plain state, not a parameter.
+"""
+from ..value import Value
+
+
+class Module:
+    #: how items of a list attribute are named: {attr: format}, with {i} the 0-based and
+    #: {n} the 1-based index. The default is "{attr}.{i}".
+    _item_names = {}
+
+    #: list sub-modules in repr (a scalar Layer of 16 neurons says it in one line)
+    _repr_children = True
+
+    training = True
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)
+
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError(f"{type(self).__name__} must define forward()")
+
+    # --- discovery -------------------------------------------------------------------
+
+    def _members(self):
+        """(name, item) for every sub-module or parameter held directly by this module."""
+        for attr, value in vars(self).items():
+            if isinstance(value, (list, tuple)):
+                fmt = self._item_names.get(attr, attr + ".{i}")
+                for i, item in enumerate(value):
+                    if _is_part(item):
+                        yield fmt.format(i=i, n=i + 1), item
+            elif _is_part(value):
+                yield attr, value
+
+    def _parts(self):
+        """The same items as `_members`, without building names (fast, for parameters())."""
+        for value in vars(self).values():
+            if isinstance(value, (list, tuple)):
+                yield from filter(_is_part, value)
+            elif _is_part(value):
+                yield value
+
+    def named_children(self):
+        for name, item in self._members():
+            if isinstance(item, Module):
+                yield name, item
+
+    def children(self):
+        return [m for _, m in self.named_children()]
+
+    def named_modules(self, prefix=""):
+        """This module and every module inside it, depth first, with dotted names."""
+        stack = [(prefix, self)]
+        while stack:
+            name, module = stack.pop()
+            yield name, module
+            kids = [(f"{name}.{n}" if name else n, m) for n, m in module.named_children()]
+            stack.extend(reversed(kids))
+
+    def named_parameters(self):
+        """(dotted name, parameter) for every parameter, each shared one once."""
+        seen = set()
+        for prefix, module in self.named_modules():
+            for name, item in module._members():
+                if not isinstance(item, Module) and id(item) not in seen:
+                    seen.add(id(item))
+                    yield (f"{prefix}.{name}" if prefix else name), item
+
+    def parameters(self):
+        """Every parameter once, in the order of `named_parameters()`."""
+        params, seen, stack = [], set(), [self]
+        while stack:
+            module = stack.pop()
+            kids = []
+            for item in module._parts():
+                if isinstance(item, Module):
+                    kids.append(item)
+                elif id(item) not in seen:
+                    seen.add(id(item))
+                    params.append(item)
+            stack.extend(reversed(kids))
+        return params
+
+    def num_parameters(self):
+        """How many numbers the parameters hold."""
+        return sum(getattr(p, "size", 1) for p in self.parameters())
+
+    # --- gradients and training state -----------------------------------------------
+
+    def zero_grad(self):
+        for p in self.parameters():
+            p.zero_grad()
+
+    def freeze(self):
+        """Stop training these parameters: they get no gradient, optimizers skip them."""
+        for p in self.parameters():
+            p.requires_grad = False
+            p.zero_grad()
+        return self
+
+    def unfreeze(self):
+        for p in self.parameters():
+            p.requires_grad = True
+        return self
+
+    def train(self, mode=True):
+        """Training mode (dropout drops, batch norm uses batch statistics)."""
+        for _, module in self.named_modules():
+            module.training = mode
+        return self
+
+    def eval(self):
+        """Evaluation mode: the opposite of `train()`."""
+        return self.train(False)
+
+    # --- printing -----------------------------------------------------------------------
+
+    def extra_repr(self):
+        """What goes between the parentheses of this module's repr."""
+        return ""
+
+    def __repr__(self):
+        kids = list(self.named_children()) if self._repr_children else []
+        head = f"{type(self).__name__}({self.extra_repr()}"
+        if not kids:
+            return head + ")"
+        lines = [head]
+        shown = kids if len(kids) <= 8 else kids[:3] + [("...", None)] + kids[-2:]
+        for name, module in shown:
+            if module is None:
+                lines.append(f"  ... {len(kids) - 5} more ...")
+            else:
+                lines.append("  (" + name + "): " + repr(module).replace("\n", "\n  "))
+        return "\n".join(lines) + "\n)"
+
+
+def _is_part(item):
+    """Is this a sub-module or a parameter (a Value or a Tensor)?"""
+    return isinstance(item, (Module, Value))
