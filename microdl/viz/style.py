@@ -1,0 +1,112 @@
+"""One colour language for every microdl picture.
+
+* Signed numbers (data, weights, gradients) use ONE colour-blind-safe diverging map,
+  `DIVERGING` (ColorBrewer RdBu reversed): blue = negative, white = zero, red = positive.
+  Always centre it on zero with `signed_norm(values)` so white means 0 everywhere.
+* Roles of graph nodes and the lines of a plot use the Okabe-Ito palette, which stays
+  distinguishable for the common forms of colour blindness.
+* Images (pixels, feature maps of one sign) use `IMAGE` (grey: dark = high).
+* Sizes are for a projector: fonts >= 12 pt.
+
+Only matplotlib is imported here, and only by microdl.viz (never by `import microdl`).
+"""
+import functools
+
+import numpy as np
+
+DIVERGING = "RdBu_r"   # negative -> blue, 0 -> white, positive -> red
+IMAGE = "gray_r"       # pixel intensities: 0 white, 1 black
+SEQUENTIAL = "viridis"  # loss surfaces and other one-signed quantities
+
+# Okabe-Ito
+ORANGE, SKY_BLUE, GREEN, YELLOW = "#E69F00", "#56B4E9", "#009E73", "#F0E442"
+BLUE, VERMILLION, PURPLE, GREY, BLACK = "#0072B2", "#D55E00", "#CC79A7", "#999999", "#000000"
+
+#: lines of a plot, in order (several optimizers, train vs validation, ...)
+CYCLE = [BLUE, VERMILLION, GREEN, ORANGE, PURPLE, SKY_BLUE, YELLOW, BLACK]
+
+#: fill colours of the roles a node plays in a computational graph
+ROLE_COLORS = {
+    "input": "#CFE8F7",         # light sky blue
+    "parameter": "#FBE3B0",     # light orange
+    "intermediate": "#EEEEEE",  # light grey
+    "output": "#BFE6D9",        # light green
+    "constant": "#FFFFFF",
+    "op": "#FFFFFF",
+}
+ROLE_EDGES = {"input": SKY_BLUE, "parameter": ORANGE, "intermediate": GREY,
+              "output": GREEN, "constant": GREY, "op": BLACK}
+
+FONT_SIZE = 12
+TITLE_SIZE = 14
+
+START_MARKER = dict(marker="o", markersize=10, markerfacecolor="white", markeredgewidth=2)
+MINIMUM_MARKER = dict(marker="*", markersize=16, color=BLACK, markerfacecolor=YELLOW)
+DIVERGED_MARKER = dict(marker="X", markersize=12, color=VERMILLION)
+
+
+def rc():
+    """matplotlib settings for projector-readable figures (use with plt.rc_context)."""
+    return {
+        "font.size": FONT_SIZE,
+        "axes.titlesize": TITLE_SIZE,
+        "axes.labelsize": FONT_SIZE,
+        "legend.fontsize": FONT_SIZE - 1,
+        "xtick.labelsize": FONT_SIZE - 1,
+        "ytick.labelsize": FONT_SIZE - 1,
+        "axes.prop_cycle": _cycler(color=CYCLE),
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "figure.dpi": 100,
+        "savefig.dpi": 110,
+    }
+
+
+def _cycler(**kwargs):
+    from cycler import cycler  # a matplotlib dependency
+    return cycler(**kwargs)
+
+
+def styled(plot_function):
+    """Decorator: run a plotting function inside the house style's rc_context."""
+    @functools.wraps(plot_function)
+    def wrapper(*args, **kwargs):
+        import matplotlib.pyplot as plt
+        with plt.rc_context(rc()):
+            return plot_function(*args, **kwargs)
+    return wrapper
+
+
+def signed_norm(values, vmax=None):
+    """A matplotlib Normalize centred on 0, so that white means exactly zero."""
+    from matplotlib.colors import TwoSlopeNorm
+    if vmax is None:
+        finite = np.asarray(values, dtype=float)
+        finite = finite[np.isfinite(finite)]
+        vmax = float(np.abs(finite).max()) if finite.size else 1.0
+    vmax = vmax or 1.0
+    return TwoSlopeNorm(vcenter=0.0, vmin=-vmax, vmax=vmax)
+
+
+def signed_color(value, vmax):
+    """The DIVERGING colour of one signed number, as a hex string."""
+    import matplotlib
+    from matplotlib.colors import to_hex
+    cmap = matplotlib.colormaps[DIVERGING]
+    t = 0.5 if not vmax else 0.5 + 0.5 * max(-1.0, min(1.0, value / vmax))
+    return to_hex(cmap(t))
+
+
+def new_figure(nrows=1, ncols=1, width=6.0, height=4.5, **kwargs):
+    """A Figure and Axes with the house style applied."""
+    import matplotlib.pyplot as plt
+    with plt.rc_context(rc()):
+        fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), **kwargs)
+    return fig, axes
+
+
+def axes_or_new(ax, width=6.0, height=4.5):
+    """Use the given Axes, or make a new styled Figure with one Axes."""
+    if ax is not None:
+        return ax.figure, ax
+    return new_figure(width=width, height=height)
