@@ -11,11 +11,12 @@ __version__ = "0.1.0"
 from .autodiff import backward, detect_anomaly, is_grad_enabled, no_grad, topological_order
 from .gradcheck import GradcheckError, gradcheck
 from .rng import manual_seed
+from .tensor import Tensor, concatenate, stack
 from .value import Value
 from . import nn
 
 __all__ = [
-    "Value", "nn",
+    "Value", "Tensor", "concatenate", "stack", "nn",
     "backward", "no_grad", "is_grad_enabled", "detect_anomaly", "topological_order",
     "gradcheck", "GradcheckError", "manual_seed", "__version__",
 ]

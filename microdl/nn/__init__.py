@@ -1,8 +1,15 @@
 """Networks: the `Module` base and the layers built on it.
 
 Scalar engine: `Neuron`, `Layer`, `MLP` (micrograd-compatible).
+Tensor engine: `Linear`, `Conv2d`, pooling, activations, `Sequential` (PyTorch-like);
+functions in `microdl.nn.functional` (import as F).
 """
+from . import functional, init
+from .layers import (AvgPool2d, BatchNorm2d, Conv2d, Dropout, Flatten, LeakyReLU, Linear,
+                     MaxPool2d, ReLU, Sequential, Sigmoid, Tanh)
 from .module import Module
 from .scalar import ACTIVATIONS, MLP, Layer, Neuron
 
-__all__ = ["Module", "Neuron", "Layer", "MLP", "ACTIVATIONS"]
+__all__ = ["Module", "Neuron", "Layer", "MLP", "ACTIVATIONS",
+           "Linear", "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten", "ReLU", "Tanh", "Sigmoid",
+           "LeakyReLU", "Dropout", "BatchNorm2d", "Sequential", "functional", "init"]

@@ -10,6 +10,7 @@ A module finds its parts by looking at its own attributes, in the order they wer
 Anything else (numbers, strings, NumPy arrays such as BatchNorm's running statistics)
 is plain state, not a parameter.
 """
+from ..tensor import Tensor
 from ..value import Value
 
 
@@ -146,4 +147,4 @@ class Module:
 
 def _is_part(item):
     """Is this a sub-module or a parameter (a Value or a Tensor)?"""
-    return isinstance(item, (Module, Value))
+    return isinstance(item, (Module, Value, Tensor))
