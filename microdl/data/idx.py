@@ -64,8 +64,8 @@ def _gunzip(raw, path):
     try:
         return gzip.decompress(raw)
     except EOFError:
-        raise IDXError(f"{path}: the gzip stream is truncated ({len(raw):,} bytes); "
-                       f"the download was probably interrupted - delete the file and fetch it again") from None
+        raise IDXError(f"{path}: the gzip stream is truncated ({len(raw):,} bytes); the download "
+                       f"was probably interrupted - delete the file and fetch it again") from None
     except (OSError, zlib.error) as error:
         raise IDXError(f"{path}: starts like a gzip file but cannot be decompressed ({error})") from None
 
