@@ -114,7 +114,8 @@ class Tensor:
     def __matmul__(self, other):
         other = _tensor(other, self)
         a, b = self.data, other.data
-        return Tensor._make(a @ b, (self, other), "@", lambda g: _matmul_local(g, a, b))
+        needs = (self.requires_grad, other.requires_grad)
+        return Tensor._make(a @ b, (self, other), "@", lambda g: _matmul_local(g, a, b, needs))
 
     # --- derived: compositions of the primitives ------------------------------------------
 
@@ -393,19 +394,19 @@ def _pow_tensor(base, exponent):
                         lambda g: (g * b * a ** (b - 1), g * out * log_a))
 
 
-def _matmul_local(g, a, b):
-    """Gradients of a @ b for vectors, matrices and stacks of matrices."""
+def _matmul_local(g, a, b, needs=(True, True)):
+    """Gradients of a @ b for vectors, matrices and stacks of matrices (None if not needed)."""
     a2 = a[None, :] if a.ndim == 1 else a
     b2 = b[:, None] if b.ndim == 1 else b
     if a.ndim == 1:
         g = np.expand_dims(g, -2)
     if b.ndim == 1:
         g = np.expand_dims(g, -1)
-    ga = g @ np.swapaxes(b2, -1, -2)  # dL/da = g b^T
-    gb = np.swapaxes(a2, -1, -2) @ g  # dL/db = a^T g
-    if a.ndim == 1:
+    ga = g @ np.swapaxes(b2, -1, -2) if needs[0] else None  # dL/da = g b^T
+    gb = np.swapaxes(a2, -1, -2) @ g if needs[1] else None  # dL/db = a^T g
+    if a.ndim == 1 and ga is not None:
         ga = ga[..., 0, :]
-    if b.ndim == 1:
+    if b.ndim == 1 and gb is not None:
         gb = gb[..., :, 0]
     return ga, gb
 

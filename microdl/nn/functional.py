@@ -36,12 +36,24 @@ def leaky_relu(x, negative_slope=0.01):
 
 
 def linear(x, weight, bias=None):
-    """x (..., in) @ weight.T (in, out) + bias (out,) -> (..., out), as in PyTorch."""
+    """x (..., in) @ weight.T + bias -> (..., out), weight (out, in) as in PyTorch. Fused:
+    dx = g @ weight, dweight = g^T x, dbias = sum of g over the batch."""
+    x = x if isinstance(x, Tensor) else Tensor(x)
     if x.shape[-1] != weight.shape[1]:
         raise ValueError(f"linear: input {x.shape} has {x.shape[-1]} features, "
                          f"weight {weight.shape} expects {weight.shape[1]}")
-    out = x @ weight.T
-    return out if bias is None else out + bias
+    a, w = x.data, weight.data
+    out = a @ w.T
+    if bias is not None:
+        out += bias.data
+    needs_dx = x.requires_grad
+
+    def local(g):                                               # g: (..., out)
+        g2, a2 = g.reshape(-1, g.shape[-1]), a.reshape(-1, a.shape[-1])
+        dx = g @ w if needs_dx else None
+        return dx, g2.T @ a2, g2.sum(axis=0)
+    inputs = (x, weight) if bias is None else (x, weight, bias)
+    return Tensor._make(out, inputs, "linear", local if bias is not None else lambda g: local(g)[:2])
 
 
 def log_softmax(x, axis=-1):

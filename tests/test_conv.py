@@ -1,0 +1,104 @@
+"""conv2d and pooling: finite differences over random shapes, strides, padding; ties; errors."""
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import microdl.nn.functional as F
+from microdl import Tensor, gradcheck
+from tensor_strategies import array, seeds
+
+
+@st.composite
+def conv_cases(draw):
+    n, c, f = draw(st.integers(1, 2)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    kh, kw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    stride = draw(st.sampled_from([1, 2, 3, (1, 2), (2, 1)]))
+    padding = draw(st.sampled_from([0, 1, 2, (0, 1)]))
+    ph, pw = (padding, padding) if isinstance(padding, int) else padding
+    h = draw(st.integers(max(1, kh - 2 * ph), 7))
+    w = draw(st.integers(max(1, kw - 2 * pw), 7))
+    return (n, c, h, w), (f, c, kh, kw), stride, padding
+
+
+@settings(max_examples=40, deadline=None)
+@given(conv_cases(), seeds, st.booleans())
+def test_conv2d_matches_finite_differences(case, seed, with_bias):
+    x_shape, w_shape, stride, padding = case
+    x, w, b = array(seed, x_shape), array(seed + 1, w_shape), array(seed + 2, w_shape[:1])
+    if with_bias:
+        gradcheck(lambda x, w, b: F.conv2d(x, w, b, stride, padding), x, w, b)
+    else:
+        gradcheck(lambda x, w: F.conv2d(x, w, None, stride, padding), x, w)
+
+
+def test_conv2d_forward_is_a_cross_correlation():
+    """The seed text's 5x5 input and 3x3 kernel -> a 3x3 feature map, computed by hand."""
+    image = np.arange(25.0).reshape(1, 1, 5, 5)
+    kernel = np.array([[1.0, 0, -1], [1, 0, -1], [1, 0, -1]]).reshape(1, 1, 3, 3)
+    out = F.conv2d(Tensor(image), Tensor(kernel)).data[0, 0]
+    expected = [[sum(image[0, 0, r + i, c + j] * kernel[0, 0, i, j] for i in range(3) for j in range(3))
+                 for c in range(3)] for r in range(3)]
+    np.testing.assert_allclose(out, expected)
+    assert out.shape == (3, 3)
+
+
+@st.composite
+def pool_cases(draw):
+    k = draw(st.integers(1, 3))
+    stride = draw(st.sampled_from([None, 1, 2, 3]))
+    padding = draw(st.integers(0, k // 2))
+    h, w = draw(st.integers(max(1, k - 2 * padding), 7)), draw(st.integers(max(1, k - 2 * padding), 7))
+    return (draw(st.integers(1, 2)), draw(st.integers(1, 3)), h, w), k, stride, padding
+
+
+@settings(max_examples=40, deadline=None)
+@given(pool_cases(), seeds)
+def test_pooling_matches_finite_differences(case, seed):
+    shape, k, stride, padding = case
+    gradcheck(lambda x: F.max_pool2d(x, k, stride, padding), array(seed, shape, "distinct"))
+    gradcheck(lambda x: F.avg_pool2d(x, k, stride, padding), array(seed, shape))
+
+
+def test_max_pool_ties_send_the_gradient_to_the_first_in_scan_order():
+    x = Tensor(np.array([[[[5.0, 5.0], [5.0, 1.0]]]]), requires_grad=True)
+    F.max_pool2d(x, 2).sum().backward()
+    np.testing.assert_array_equal(x.grad[0, 0], [[1, 0], [0, 0]])
+    x = Tensor(np.array([[[[1.0, 2.0], [2.0, 2.0]]]]), requires_grad=True)
+    F.max_pool2d(x, 2).sum().backward()
+    np.testing.assert_array_equal(x.grad[0, 0], [[0, 1], [0, 0]])
+
+
+def test_overlapping_max_pool_accumulates_into_a_shared_maximum():
+    x = Tensor(np.array([[[[0.0, 9.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]]]), requires_grad=True)
+    F.max_pool2d(x, 2, stride=1).sum().backward()   # the 9 is the max of two windows
+    assert x.grad[0, 0, 0, 1] == 2.0
+
+
+def test_odd_sizes_drop_the_last_row_like_pytorch():
+    out = F.max_pool2d(Tensor(np.ones((1, 1, 5, 7))), 2)
+    assert out.shape == (1, 1, 2, 3)
+
+
+def test_conv_output_layout_flows_into_the_next_layers():
+    rng = np.random.default_rng(0)
+    x = Tensor(rng.normal(size=(2, 1, 6, 6)), requires_grad=True)
+    w1, w2 = Tensor(rng.normal(size=(3, 1, 3, 3)), requires_grad=True), Tensor(rng.normal(size=(2, 3, 3, 3)), requires_grad=True)
+    gradcheck(lambda x, w1, w2: F.conv2d(F.max_pool2d(F.conv2d(x, w1, padding=1).relu(), 2), w2, padding=1)
+              .flatten(1), x.data, w1.data, w2.data)
+
+
+def test_shape_errors_name_the_op_and_both_shapes():
+    x = Tensor(np.zeros((64, 3, 28, 28), np.float32))
+    w = Tensor(np.zeros((16, 1, 5, 5), np.float32))
+    with pytest.raises(ValueError, match=r"conv2d: input \(64, 3, 28, 28\) has 3 channels, "
+                                         r"weight \(16, 1, 5, 5\) expects 1"):
+        F.conv2d(x, w)
+    with pytest.raises(ValueError, match="must be 4-D"):
+        F.conv2d(Tensor(np.zeros((3, 28, 28))), w)
+    with pytest.raises(ValueError, match="does not fit"):
+        F.conv2d(Tensor(np.zeros((1, 1, 3, 3))), Tensor(np.zeros((1, 1, 5, 5))))
+    with pytest.raises(ValueError, match="stride must be >= 1"):
+        F.max_pool2d(Tensor(np.zeros((1, 1, 4, 4))), 2, stride=0)
+    with pytest.raises(ValueError, match="bias must have shape"):
+        F.conv2d(Tensor(np.zeros((1, 1, 4, 4))), Tensor(np.zeros((2, 1, 3, 3))), Tensor(np.zeros(3)))
