@@ -5,8 +5,10 @@ values in [0, 1]) but made in a fraction of a second, in any number and size.
 
 Every shape is a white stroke on black, drawn anti-aliased from its distance field: a
 pixel's ink is how much of it lies within half a stroke width of the outline. Each
-image gets a random size, position (always fully inside), small rotation, stroke width
-and brightness, then Gaussian pixel noise. The classes are balanced and shuffled.
+image gets a random size, position (always fully inside, a black border kept), a turn
+of up to 15 degrees (a line: any angle), stroke width and brightness, then Gaussian pixel
+noise. The classes are balanced and shuffled. Hard enough to need more than a template
+(logistic regression on the pixels: about 73%), easy for a small CNN (about 98%).
 
 >>> X, y = shapes(10, seed=0)
 >>> X.shape, X.dtype, y.dtype
