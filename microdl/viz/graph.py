@@ -680,7 +680,7 @@ def _text_width(text, size, bold=False):
 def node_size(node, in_degree=1):
     """(width, height) of a node's box or ellipse, in inches."""
     if node.kind == "op":
-        height = max(0.44, 0.13 * in_degree)  # room for every arrow that comes in
+        height = max(0.44, 0.15 * in_degree)  # room for every arrow that comes in
         return max(_text_width(node.title, OP_SIZE) + 0.34, 0.52, 0.7 * height), height
     widths = [_text_width(node.title, TITLE_SIZE, True)] if node.title else []
     widths += [_text_width(k, ROW_SIZE) + 0.2 + _text_width(t, ROW_SIZE) for k, t in node.rows]
@@ -695,11 +695,10 @@ def builtin_layout(diagram, sizes=None):
         in_degree[e.target] = in_degree.get(e.target, 0) + 1
     if sizes is None:
         sizes = {n.id: node_size(n, in_degree.get(n.id, 1)) for n in diagram.nodes}
-    widest = max((_text_width(e.label, EDGE_SIZE) for e in diagram.edges), default=0.0)
-    gap = max(0.5, widest + 0.35)
+    room = [_text_width(e.label, EDGE_SIZE) + 0.9 if e.label else 0.0 for e in diagram.edges]
     return layered_layout([n.id for n in diagram.nodes],
                           [(e.source, e.target) for e in diagram.edges],
-                          sizes, column_gap=gap, row_gap=0.28), sizes
+                          sizes, column_gap=0.5, row_gap=0.28, edge_room=room), sizes
 
 
 def draw_builtin(fig, diagram, layout, sizes):
@@ -722,8 +721,8 @@ def draw_builtin(fig, diagram, layout, sizes):
     ax.set_ylim(layout.height + MARGIN, -MARGIN)  # y grows downward, as in the layout
 
     shapes = {n.id: (n, layout.positions[n.id], sizes[n.id]) for n in diagram.nodes}
-    for edge, path in zip(diagram.edges, _edge_paths(diagram, layout, shapes)):
-        _draw_edge(ax, edge, path, diagram.grad_scale)
+    for edge, (path, label_at) in zip(diagram.edges, _edge_paths(diagram, layout, shapes)):
+        _draw_edge(ax, edge, path, label_at, diagram.grad_scale)
     for node, (x, y), size in shapes.values():
         _draw_node(ax, node, x, y, size)
 
@@ -766,29 +765,31 @@ def _draw_legends(fig, boxes, arrows, legend_rows, height, show_grad):
 
 
 def _port(center, size, kind, dy, side):
-    """Where an arrow meets a node: on the left (side -1) or right (+1) border, `dy` from
-    the middle; and the direction it leaves or enters (outward normal)."""
+    """Where an arrow meets a node: on its left (side -1) or right (+1) border, `dy` below
+    the middle. Arrows leave and arrive horizontally, so arrowheads stay apart."""
     (x, y), (w, h) = center, size
-    if kind == "op":  # an ellipse: follow its border, arrows point at the centre
-        a, b = w / 2, h / 2
-        s = max(-0.95, min(0.95, dy / b))
-        c = math.sqrt(1 - s * s)
-        nx, ny = c / a, s / b  # gradient of the ellipse equation: the outward normal
-        norm = math.hypot(nx, ny)
-        return (x + side * a * c, y + b * s), (side * nx / norm, ny / norm)
-    return (x + side * w / 2, y + dy), (float(side), 0.0)
+    if kind == "op":  # on the ellipse's border
+        s = max(-0.9, min(0.9, dy / (h / 2)))
+        return x + side * (w / 2) * math.sqrt(1 - s * s), y + dy
+    return x + side * w / 2, y + dy
 
 
 def _spread(count, height):
     """Offsets from the middle for `count` arrows meeting a side of height `height`."""
     if count == 1:
         return [0.0]
-    step = min(0.16, 0.75 * height / (count - 1))
+    step = min(0.16, 0.8 * height / (count - 1))
     return [(i - (count - 1) / 2) * step for i in range(count)]
 
 
 def _edge_paths(diagram, layout, shapes):
-    """A smooth path (cubic Bezier pieces) for every edge, from port to port."""
+    """For every edge: a smooth path from port to port (cubic Bezier pieces with
+    horizontal tangents), and where its label goes (or None).
+
+    A labelled edge runs straight for a stretch at its uncrowded end and the label sits
+    on that stretch, so it is plain which arrow it belongs to: next to the source when
+    several arrows meet at the target, next to the target when one source fans out.
+    """
     from matplotlib.path import Path
     out_edges, in_edges = {}, {}
     for i, (edge, route) in enumerate(zip(diagram.edges, layout.routes)):
@@ -801,45 +802,53 @@ def _edge_paths(diagram, layout, shapes):
             items.sort()
             for (_, i), dy in zip(items, _spread(len(items), size[1])):
                 ports[i] = _port(center, size, node.kind, dy, side)
-    paths = []
-    for i, route in enumerate(layout.routes):
-        (start, out_dir), (end, in_dir) = starts[i], ends[i]
-        points = [start] + route[1:-1] + [end]
-        directions = [out_dir] + [(1.0, 0.0)] * (len(route) - 2) + [(-in_dir[0], -in_dir[1])]
-        vertices, codes = [points[0]], [Path.MOVETO]
-        for (p, dp), (q, dq) in zip(zip(points, directions), zip(points[1:], directions[1:])):
-            reach = max(abs(q[0] - p[0]) * 0.5, 0.1)
-            vertices += [(p[0] + dp[0] * reach, p[1] + dp[1] * reach),
-                         (q[0] - dq[0] * reach, q[1] - dq[1] * reach), q]
+    result = []
+    for i, (edge, route) in enumerate(zip(diagram.edges, layout.routes)):
+        points = [starts[i]] + route[1:-1] + [ends[i]]
+        vertices, codes, label_at = [points[0]], [Path.MOVETO], None
+        for k, (p, q) in enumerate(zip(points, points[1:])):
+            end = q  # where the curve ends; before q when the label's stretch is there
+            if k == 0 and edge.label:
+                width = _text_width(edge.label, EDGE_SIZE) + 0.2
+                stub = max(0.0, min(width + 0.1, q[0] - p[0] - 0.3))
+                near_source = len(in_edges[edge.target]) >= len(out_edges[edge.source])
+                if near_source:
+                    vertices.append((p[0] + stub, p[1]))
+                    codes.append(Path.LINETO)
+                    label_at = (p[0] + 0.05 + width / 2, p[1])
+                    p = (p[0] + stub, p[1])
+                else:
+                    label_at = (q[0] - 0.05 - width / 2, q[1])
+                    end = (q[0] - stub, q[1])
+            reach = max(abs(end[0] - p[0]) * 0.5, 0.1)
+            vertices += [(p[0] + reach, p[1]), (end[0] - reach, end[1]), end]
             codes += [Path.CURVE4] * 3
-        paths.append(Path(vertices, codes))
-    return paths
+            if end != q:
+                vertices.append(q)
+                codes.append(Path.LINETO)
+        result.append((Path(vertices, codes), label_at))
+    return result
 
 
-def _draw_edge(ax, edge, path, scale):
+def _draw_edge(ax, edge, path, label_at, scale):
     from matplotlib.patches import ArrowStyle, FancyArrowPatch
     if edge.state == "waiting":
         color, width = "#DDDDDD", 1.2
     else:
         color, width = edge_color(edge.grad, scale), edge_width(edge.grad, scale)
     dashed = edge.grad is not None and not _is_array(edge.grad) and edge.grad == 0
-    head = ArrowStyle("-|>", head_length=0.55, head_width=0.28)
-    ax.add_patch(FancyArrowPatch(path=path, arrowstyle=head, mutation_scale=14 + 1.5 * width,
+    head = ArrowStyle("-|>", head_length=0.5, head_width=0.22)
+    ax.add_patch(FancyArrowPatch(path=path, arrowstyle=head, mutation_scale=11 + 1.4 * width,
                                  lw=width, color=color, linestyle="--" if dashed else "-",
                                  zorder=1 if edge.state != "firing" else 2, joinstyle="miter"))
-    if edge.label and edge.state != "waiting":
-        x, y = _label_point(path)
+    if edge.label and label_at is not None and edge.state != "waiting":
         firing = edge.state == "firing"
-        ax.text(x, y, edge.label, ha="center", va="center", fontsize=EDGE_SIZE, zorder=4,
+        x, y = label_at  # just above the straight stretch of the arrow (y grows downward)
+        ax.text(x, y - width / 144 - 0.04, edge.label, ha="center", va="bottom",
+                fontsize=EDGE_SIZE, zorder=4,
                 fontweight="bold" if firing else "normal", color="#222222",
-                bbox=dict(boxstyle="round,pad=0.2", ec=color if firing else "none", lw=1.5,
-                          fc=style.YELLOW if firing else "white", alpha=0.92))
-
-
-def _label_point(path):
-    """The middle of the first Bezier piece of a path (between the first two columns)."""
-    p0, p1, p2, p3 = (np.asarray(v) for v in path.vertices[:4])
-    return tuple(0.125 * p0 + 0.375 * p1 + 0.375 * p2 + 0.125 * p3)
+                bbox=dict(boxstyle="round,pad=0.15", ec=color if firing else "none", lw=1.5,
+                          fc=style.YELLOW if firing else "white", alpha=0.9))
 
 
 def _draw_node(ax, node, x, y, size):

@@ -42,13 +42,16 @@ class Layout:
     crossings: int    # edge crossings between neighbouring columns (0 is a planar drawing)
 
 
-def layered_layout(nodes, edges, sizes, *, column_gap=0.5, row_gap=0.25, sweeps=8):
+def layered_layout(nodes, edges, sizes, *, column_gap=0.5, row_gap=0.25, sweeps=8,
+                   edge_room=None):
     """Lay out a DAG left to right.
 
     nodes:  hashable ids, in a meaningful order (e.g. topological): it breaks ties.
     edges:  (source, target) pairs; repeated pairs are separate edges.
     sizes:  node -> (width, height).
     column_gap, row_gap: free space between columns, and between nodes of a column.
+    edge_room: optional width per edge that the gap right of its source must leave free
+            (the renderer writes edge labels there).
     """
     nodes = list(nodes)
     index = {node: i for i, node in enumerate(nodes)}
@@ -85,7 +88,10 @@ def layered_layout(nodes, edges, sizes, *, column_gap=0.5, row_gap=0.25, sweeps=
 
     is_dummy = [vertex >= len(nodes) for vertex in range(len(vcolumn))]
     ys = assign_heights(columns, preds, succs, vsize, is_dummy, row_gap, rounds=2 * sweeps)
-    xs, width = assign_widths(columns, vsize, column_gap, succs)
+    room = [0.0] * len(columns)
+    for (u, _), extra in zip(pairs, edge_room or ()):
+        room[column[u]] = max(room[column[u]], extra)
+    xs, width = assign_widths(columns, vsize, column_gap, succs, room)
 
     top = min((ys[v] - vsize[v][1] / 2 for v in range(len(vcolumn))), default=0.0)
     point = [(xs[vcolumn[v]], ys[v] - top) for v in range(len(vcolumn))]
@@ -196,17 +202,21 @@ def _inversions(seq):
 
 # --- 4. coordinates ---------------------------------------------------------------------
 
-def assign_widths(columns, sizes, gap, succs):
+def assign_widths(columns, sizes, gap, succs, room):
     """x of each column's centre: columns side by side, each as wide as its widest node.
 
     The gap after a column grows with the number of edges that cross it (x sqrt(k)/2
-    for k > 4), so that a dense bundle of arrows has room to fan out.
+    for k > 4), so that a dense bundle of arrows has room to fan out, and is at least
+    room[c] (what its edges asked for).
     """
     xs, right = [], 0.0
     for c, col in enumerate(columns):
         width = max((sizes[v][0] for v in col), default=0.0)
-        crossing = sum(len(succs[v]) for v in columns[c - 1]) if c else 0
-        left = right + (gap * max(1.0, crossing ** 0.5 / 2) if c else 0.0)
+        if c:
+            crossing = sum(len(succs[v]) for v in columns[c - 1])
+            left = right + max(gap * max(1.0, crossing ** 0.5 / 2), room[c - 1])
+        else:
+            left = 0.0
         xs.append(left + width / 2)
         right = left + width
     return xs, right
