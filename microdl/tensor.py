@@ -361,8 +361,8 @@ def _as_array(data, dtype=None):
                         f"array), got {type(data).__name__} with dtype {array.dtype}: {data!r:.60}")
     if dtype is not None:
         return array.astype(dtype, copy=False)
-    if array.dtype.kind != "f":
-        return array.astype(np.float32)
+    if array.dtype.kind != "f" or not isinstance(data, (np.ndarray, np.generic)):
+        return array.astype(np.float32)  # lists, numbers and integer arrays
     return array
 
 

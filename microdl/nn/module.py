@@ -10,6 +10,8 @@ A module finds its parts by looking at its own attributes, in the order they wer
 Anything else (numbers, strings, NumPy arrays such as BatchNorm's running statistics)
 is plain state, not a parameter.
 """
+import numpy as np
+
 from ..tensor import Tensor
 from ..value import Value
 
@@ -91,6 +93,14 @@ class Module:
                     params.append(item)
             stack.extend(reversed(kids))
         return params
+
+    def named_buffers(self):
+        """(dotted name, array) for the plain NumPy arrays modules keep as state
+        (BatchNorm's running statistics): saved with the parameters, never trained."""
+        for prefix, module in self.named_modules():
+            for attr, value in vars(module).items():
+                if isinstance(value, np.ndarray):
+                    yield (f"{prefix}.{attr}" if prefix else attr), value
 
     def num_parameters(self):
         """How many numbers the parameters hold."""
