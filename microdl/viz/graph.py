@@ -5,8 +5,8 @@
 >>> L = (a * b + c) * f; L.label = "L"
 >>> L.backward()
 >>> picture = draw_graph(L, show_local=True)   # then picture.save("L.svg"), or display it
->>> picture.num_nodes                          # 5 value boxes and 3 op ellipses
-8
+>>> picture.num_nodes                          # 7 value boxes and 3 op ellipses
+10
 
 What the picture shows
   * a box per node: its label, data and grad (for a Tensor: its shape and the numbers
@@ -118,38 +118,48 @@ def _requires_grad(node):
     return getattr(node, "requires_grad", True)
 
 
+def _holds(nodes, node):
+    """`node in nodes` by identity (a Tensor's == compares arrays)."""
+    return any(n is node for n in nodes)
+
+
 def _is_node(x):
     return all(hasattr(x, name) for name in ("data", "grad", "_prev", "_op"))
 
 
 # --- roles ------------------------------------------------------------------------------------
 
-def _parameter_ids(params):
-    """ids of the parameters given as a Module (anything with .parameters()) or a list."""
+def _parameter_names(params):
+    """{id: name} of the parameters given as a Module (their dotted names, as
+    named_parameters() says) or as a list of nodes (their labels); None if not given."""
     if params is None:
         return None
-    items = params.parameters() if hasattr(params, "parameters") else params
-    if _is_node(items):
-        items = [items]
-    return {id(p) for p in items}
+    if hasattr(params, "named_parameters"):
+        return {id(p): name for name, p in params.named_parameters()}
+    items = [params] if _is_node(params) else params
+    return {id(p): _label(p) for p in items}
 
 
-def _roles(order, root, param_ids):
+def _is_single_number(node):
+    return np.size(node.data) == 1
+
+
+def _roles(order, root, param_names):
     """id(node) -> role, by the rule in the module docstring."""
     leaves = [n for n in order if not n._prev]
-    if param_ids is None:
+    if param_names is None:
         weights = {id(n) for n in leaves if _WEIGHT_LABEL.search(_label(n))}
         biases = {id(n) for n in leaves if _BIAS_LABEL.search(_label(n))} if weights else set()
-        param_ids = weights | biases
+        param_names = weights | biases
     roles = {}
     for n in order:
         if n is root:
             roles[id(n)] = "output"
         elif n._prev:
             roles[id(n)] = "intermediate"
-        elif id(n) in param_ids:
+        elif id(n) in param_names:
             roles[id(n)] = "parameter"
-        elif not _requires_grad(n):
+        elif not _requires_grad(n) and _is_single_number(n):
             roles[id(n)] = "constant"
         else:
             roles[id(n)] = "input"
@@ -182,7 +192,8 @@ class _Structure:
     def __init__(self, root, params=None, collapse=None, max_nodes=300):
         self.root = root
         self.order = topological_order(root)
-        self.roles = _roles(self.order, root, _parameter_ids(params))
+        self.names = _parameter_names(params) or {}
+        self.roles = _roles(self.order, root, _parameter_names(params))
         self.collapse = collapse
         self.consumers = {}  # id(node) -> how many edges use it
         for n in self.order:
@@ -214,7 +225,7 @@ class _Structure:
                     group.role = "output"
                 unit_of[key] = group
                 continue
-            box = _Unit("value", [n], self.roles[key], _label(n))
+            box = _Unit("value", [n], self.roles[key], self.names.get(key) or _label(n))
             if n._prev:
                 box.op = _Unit("op", [n], "op", _op_symbol(n._op))
                 units.append(box.op)
@@ -235,7 +246,7 @@ class _Structure:
                 source = self.unit_of[id(child)]
                 if source is unit:
                     continue  # inside a collapsed group
-                if source.kind == "group" and child not in source.outputs:
+                if source.kind == "group" and not _holds(source.outputs, child):
                     source.outputs.append(child)
                 if source.kind == "group" or target.kind == "group":
                     # one arrow per pair of boxes: it carries the sum (or the several numbers)
@@ -249,7 +260,8 @@ class _Structure:
             if unit.kind == "value":
                 links.append(_Link(unit.op, unit, []))
         for unit in self.units:
-            if unit.kind == "group" and self.root in unit.nodes and self.root not in unit.outputs:
+            if unit.kind == "group" and _holds(unit.nodes, self.root) and \
+                    not _holds(unit.outputs, self.root):
                 unit.outputs.append(self.root)
         return links
 
@@ -349,6 +361,14 @@ def _groups(structure, params, level):
     return groups, hidden
 
 
+def _module_title(kind, name):
+    """"Linear 0" says more than the "0" of a Sequential; "L1.N3" or "conv1" say enough;
+    the model itself (name "") is its class name, "Neuron"."""
+    if not name or re.search(r"(^|\.)\d+$", name):
+        return f"{kind} {name}".strip()
+    return name
+
+
 def _parameter_group_names(order, roles, params, level):
     """id(parameter) -> the name of its neuron / layer."""
     names = {}
@@ -357,10 +377,11 @@ def _parameter_group_names(order, roles, params, level):
             modules = [name for name, _ in params.named_modules() if name]
         else:
             modules = [name for name, _ in params.named_children()]
-        fallback = type(params).__name__
+        kinds = {name: type(module).__name__ for name, module in params.named_modules()}
         for pname, p in params.named_parameters():
             prefixes = [m for m in modules if pname.startswith(m + ".")]
-            names[id(p)] = max(prefixes, key=len) if prefixes else fallback
+            name = max(prefixes, key=len) if prefixes else ""
+            names[id(p)] = _module_title(kinds[name], name)
         return names
     for n in order:  # from the labels: L1.N3.w0 is in neuron L1.N3 and layer L1
         if roles[id(n)] == "parameter":
@@ -481,18 +502,15 @@ def _group_title(name, members):
 
 
 def _group_rows(group, grad_of, show_grad):
-    rows = []
     outs = group.outputs
     if len(outs) == 1:
-        data = outs[0].data
-        grad = grad_of(outs[0]) if show_grad else None
-    elif all(not _is_array(o.data) for o in outs):
-        data = np.array([o.data for o in outs])
-        grads = [grad_of(o) for o in outs] if show_grad else [None]
-        grad = None if any(g is None for g in grads) else np.array(grads, dtype=float)
-    else:
+        return _node_rows(outs[0], grad_of, show_grad)
+    if any(_is_array(o.data) for o in outs):
         return (("outputs", str(len(outs))),)
-    rows.append(("data", summary(data)))
+    data = np.array([o.data for o in outs])
+    grads = [grad_of(o) for o in outs] if show_grad else [None]
+    grad = None if any(g is None for g in grads) else np.array(grads, dtype=float)
+    rows = [("data", summary(data))]
     if show_grad is not None:
         rows.append(("grad", summary(grad)))
     return tuple(rows)
@@ -672,9 +690,9 @@ def _text_width(text, size, bold=False):
     if not text:
         return 0.0
     from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import TextPath
-    path = TextPath((0, 0), text, size=size, prop=FontProperties(weight="bold" if bold else "normal"))
-    return path.get_extents().width / 72.0
+    from matplotlib.textpath import text_to_path
+    font = FontProperties(size=size, weight="bold" if bold else "normal")
+    return text_to_path.get_text_width_height_descent(text, font, ismath=False)[0] / 72.0
 
 
 def node_size(node, in_degree=1):
@@ -701,12 +719,17 @@ def builtin_layout(diagram, sizes=None):
                           sizes, column_gap=0.5, row_gap=0.28, edge_room=room), sizes
 
 
-def draw_builtin(fig, diagram, layout, sizes):
-    """Draw a diagram into an empty matplotlib Figure (sets its size)."""
+def title_width(diagram):
+    """Inches the title and subtitle need."""
+    return max(_text_width(diagram.title, style.TITLE_SIZE + 4, True),
+               _text_width(diagram.subtitle, style.TITLE_SIZE)) + 0.6
+
+
+def draw_builtin(fig, diagram, layout, sizes, min_width=0.0):
+    """Draw a diagram into an empty matplotlib Figure (sets its size: the layout's, but
+    at least `min_width` inches, so that the frames of an animation all match)."""
     boxes, arrows = legend_entries(diagram)
-    title_w = max(_text_width(diagram.title, style.TITLE_SIZE + 4, True),
-                  _text_width(diagram.subtitle, style.TITLE_SIZE)) + 0.6
-    width = max(layout.width + 2 * MARGIN, title_w, 7.5)
+    width = max(layout.width + 2 * MARGIN, title_width(diagram), 7.5, min_width)
     legend_rows = [_legend_layout(boxes, width), _legend_layout(arrows, width)]
     top = 0.35 + (style.TITLE_SIZE + 4) * LINE + (style.TITLE_SIZE * LINE if diagram.subtitle else 0)
     bottom = sum(0.42 * (rows + 1) for _, rows in legend_rows) + 0.15
@@ -858,7 +881,7 @@ def _draw_node(ax, node, x, y, size):
     if firing:  # a yellow halo around the node that passes its gradient on
         ax.add_patch(FancyBboxPatch((x - w / 2 - 0.09, y - h / 2 - 0.09), w + 0.18, h + 0.18,
                                     boxstyle="round,pad=0,rounding_size=0.14",
-                                    fc=style.YELLOW, ec="none", alpha=0.8, zorder=2))
+                                    fc=style.YELLOW, ec="none", alpha=0.8, zorder=0.5))
     edge_lw = 2.8 if firing else (2.6 if node.kind == "group" else 1.6)
     if node.kind == "op":
         ax.add_patch(Ellipse((x, y), w, h, fc="white", ec="#AAAAAA" if waiting else "black",
