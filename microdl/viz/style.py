@@ -110,3 +110,20 @@ def axes_or_new(ax, width=6.0, height=4.5):
     if ax is not None:
         return ax.figure, ax
     return new_figure(width=width, height=height)
+
+
+def text_color_on(background):
+    """BLACK or white, whichever reads better on `background` (any matplotlib colour)."""
+    from matplotlib.colors import to_rgb
+    red, green, blue = to_rgb(background)
+    return BLACK if 0.299 * red + 0.587 * green + 0.114 * blue > 0.55 else "white"
+
+
+def short_number(value, decimals=2):
+    """A number as a student writes it in a cell: 4, 0.5, -0.35 (a real minus sign)."""
+    value = float(value)
+    if not np.isfinite(value):
+        return str(value)
+    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
+    text = "0" if text in ("-0", "") else text
+    return text.replace("-", "\u2212")
