@@ -450,10 +450,11 @@ def _contribution(structure, child, parent, slot, grad_of):
 
 
 def _link_flow(structure, link, grad_of):
-    """(gradient it carries back, how many edges it sums, the one local or None)."""
+    """The gradient an arrow carries back: a float, an array (several numbers: a Tensor,
+    or the several outputs of a collapsed layer, one number each), or None (unknown)."""
     if not link.parts:  # op ellipse -> its result: the result's grad goes back in
-        return _as_flow(grad_of(link.target.nodes[0])), 1, None
-    totals = {}  # id(child) -> summed contribution, in order of appearance
+        return _as_flow(grad_of(link.target.nodes[0]))
+    totals = {}  # id(child) -> what it received along this arrow, in order of appearance
     for child, parent, slot in link.parts:
         c = _contribution(structure, child, parent, slot, grad_of)
         key = id(child)
@@ -463,25 +464,29 @@ def _link_flow(structure, link, grad_of):
             totals[key] = c
     values = list(totals.values())
     if any(v is None for v in values):
-        return None, len(link.parts), None
+        return None
     if len(values) == 1:
-        flow = _as_flow(values[0])
-    else:  # several inputs of a collapsed box: one number each (an array: its norm)
-        flow = np.array([np.linalg.norm(v) if _is_array(v) else v for v in map(_as_flow, values)])
+        return _as_flow(values[0])
+    return np.array([np.linalg.norm(v) if _is_array(v) else v for v in map(_as_flow, values)])
+
+
+def _edge_text(structure, link, flow, grad_of, show_grad):
+    """The text of `show_local`: local x upstream = value (or a sum, or a norm)."""
+    if not link.parts:
+        return ""
     child, parent, slot = link.parts[0]
     local = getattr(parent, "_local", None)
     local = local[slot] if len(link.parts) == 1 and isinstance(local, (tuple, list)) else None
-    return flow, len(link.parts), local
-
-
-def _edge_text(flow, count, local, upstream, show_grad):
-    """The text of `show_local`: local x upstream = value (or a sum, or a norm)."""
-    if not show_grad or flow is None:
-        return f"local {_short(local)}" if local is not None and not show_grad else ""
+    if not show_grad:  # the local derivative is known from the forward pass alone
+        return f"local {_short(local)}" if local is not None else ""
+    if flow is None:
+        return ""
     if _is_array(flow):
         return f"norm {_short(np.linalg.norm(flow))}"
+    upstream = _as_flow(grad_of(parent))
     if local is not None and upstream is not None and not _is_array(upstream):
         return f"{_short(local)} × {_short(upstream)} = {_short(flow)}"
+    count = len(link.parts)
     return f"sum of {count} = {_short(flow)}" if count > 1 else f"= {_short(flow)}"
 
 
@@ -535,11 +540,8 @@ def build_diagram(structure, grad_of, *, show_grad=True, show_local=False, title
                                      _group_rows(unit, numbers, show_grad)))
     edges = []
     for link in structure.links:
-        flow, count, local = _link_flow(structure, link, numbers)
-        text = ""
-        if show_local and link.parts:
-            upstream = numbers(link.parts[0][1]) if count == 1 else None
-            text = _edge_text(flow, count, local, _as_flow(upstream), bool(show_grad))
+        flow = _link_flow(structure, link, numbers)
+        text = _edge_text(structure, link, flow, numbers, bool(show_grad)) if show_local else ""
         edges.append(DiagramEdge(link.source.id, link.target.id, flow, text))
     scale = max((_magnitude(e.grad) for e in edges), default=0.0) or 1.0
     return Diagram(tuple(nodes), tuple(edges), title, subtitle, bool(show_grad), scale,
