@@ -608,8 +608,12 @@ ARROWS_TITLE = "arrows point forward; colour: sign of the gradient flowing back,
 
 def to_dot(diagram):
     """The Graphviz DOT source of a diagram (no Graphviz needed to write it)."""
+    fan = {}
+    for edge in diagram.edges:
+        fan[edge.target] = fan.get(edge.target, 0) + 1
+    ranksep = min(1.2, 0.4 + 0.06 * max(fan.values(), default=1))  # room for dense fans
     lines = ["digraph microdl {",
-             f'  graph [rankdir=LR, bgcolor="white", pad="0.3", nodesep="0.25", ranksep="0.45", '
+             f'  graph [rankdir=LR, bgcolor="white", pad="0.3", nodesep="0.25", ranksep="{ranksep:.2f}", '
              f'fontname="{FONT}", labelloc="t", label={_dot_header(diagram)}];',
              f'  node [fontname="{FONT}", fontsize="14"];',
              f'  edge [fontname="{FONT}", fontsize="12", arrowsize="0.8"];']
@@ -620,11 +624,18 @@ def to_dot(diagram):
                  f'penwidth="{edge_width(edge.grad, diagram.grad_scale):.2f}"']
         if edge.grad is not None and not _is_array(edge.grad) and edge.grad == 0:
             attrs.append('style="dashed"')
-        if edge.label:
-            attrs.append(f'label="{_dot_quote(edge.label)}", fontcolor="#333333"')
+        if edge.label:  # in its arrow's colour (at full strength), to tell whose it is
+            attrs.append(f'label="{_dot_quote(edge.label)}", decorate="true", '
+                         f'fontcolor="{_label_color(edge.grad)}"')
         lines.append(f"  {edge.source} -> {edge.target} [{', '.join(attrs)}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _label_color(flow):
+    if flow is None or _is_array(flow) or not math.isfinite(flow) or flow == 0:
+        return "#333333"
+    return style.signed_color(math.copysign(1.0, flow), 1.0)
 
 
 def _dot_quote(text):
@@ -731,10 +742,11 @@ def draw_builtin(fig, diagram, layout, sizes, min_width=0.0):
     """Draw a diagram into an empty matplotlib Figure (sets its size: the layout's, but
     at least `min_width` inches, so that the frames of an animation all match)."""
     boxes, arrows = legend_entries(diagram)
-    width = max(layout.width + 2 * MARGIN, title_width(diagram), 7.5, min_width)
-    legend_rows = [_legend_layout(boxes, width), _legend_layout(arrows, width)]
+    arrows_title = ARROWS_TITLE if diagram.show_grad else "arrows"
+    width = max(layout.width + 2 * MARGIN, title_width(diagram), _legend_width(boxes),
+                _legend_width(arrows), _text_width(arrows_title, LEGEND_SIZE) + 0.6, min_width)
     top = 0.35 + (style.TITLE_SIZE + 4) * LINE + (style.TITLE_SIZE * LINE if diagram.subtitle else 0)
-    bottom = sum(0.42 * (rows + 1) for _, rows in legend_rows) + 0.15
+    bottom = 4 * 0.42 + 0.15  # two legends of one row, each with a title
     graph_h = layout.height + 2 * MARGIN
     height = top + graph_h + bottom
     fig.set_size_inches(width, height)
@@ -756,17 +768,18 @@ def draw_builtin(fig, diagram, layout, sizes, min_width=0.0):
     if diagram.subtitle:
         fig.text(0.5, 1 - (0.3 + (style.TITLE_SIZE + 4) * LINE) / height, diagram.subtitle,
                  ha="center", va="top", fontsize=style.TITLE_SIZE, color="#333333")
-    _draw_legends(fig, boxes, arrows, legend_rows, height, diagram.show_grad)
+    _draw_legends(fig, boxes, arrows, arrows_title, height)
 
 
-def _legend_layout(entries, width):
-    """(columns, rows) so that a legend row fits the figure's width."""
-    item = max((_text_width(e[-1], style.FONT_SIZE + 1) for e in entries), default=0) + 0.95
-    columns = max(1, min(len(entries), int((width - 0.4) // item)))
-    return columns, -(-len(entries) // columns)
+LEGEND_SIZE = style.FONT_SIZE + 1
 
 
-def _draw_legends(fig, boxes, arrows, legend_rows, height, show_grad):
+def _legend_width(entries):
+    """Inches a legend needs for its entries in one row (handle, text, spacing each)."""
+    return sum(_text_width(entry[-1], LEGEND_SIZE) + 0.9 for entry in entries) + 0.4
+
+
+def _draw_legends(fig, boxes, arrows, arrows_title, height):
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
     box_handles = [Line2D([], [], marker="o", markersize=15, markerfacecolor="white",
@@ -778,14 +791,11 @@ def _draw_legends(fig, boxes, arrows, legend_rows, height, show_grad):
                    for role, text in boxes]
     arrow_handles = [Line2D([0], [0], color=color, lw=3.5, linestyle="--" if dashed else "-", label=text)
                      for color, dashed, text in arrows]
-    (box_cols, box_rows), (arrow_cols, arrow_rows) = legend_rows
-    arrow_h = 0.42 * (arrow_rows + 1)
-    common = dict(loc="lower center", frameon=False, fontsize=style.FONT_SIZE + 1,
-                  title_fontsize=style.FONT_SIZE + 1, handlelength=2.2, handleheight=1.2,
-                  columnspacing=1.6)
-    fig.legend(handles=arrow_handles, ncol=arrow_cols, bbox_to_anchor=(0.5, 0.08 / height),
-               title=ARROWS_TITLE if show_grad else "arrows", **common)
-    fig.legend(handles=box_handles, ncol=box_cols, bbox_to_anchor=(0.5, (0.1 + arrow_h) / height),
+    common = dict(loc="lower center", frameon=False, fontsize=LEGEND_SIZE, title_fontsize=LEGEND_SIZE,
+                  handlelength=2.2, handleheight=1.2, columnspacing=1.6)
+    fig.legend(handles=arrow_handles, ncol=len(arrow_handles), bbox_to_anchor=(0.5, 0.08 / height),
+               title=arrows_title, **common)
+    fig.legend(handles=box_handles, ncol=len(box_handles), bbox_to_anchor=(0.5, 0.94 / height),
                title="boxes: the role of each node", **common)
 
 

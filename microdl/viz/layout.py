@@ -205,8 +205,8 @@ def _inversions(seq):
 def assign_widths(columns, sizes, gap, succs, room):
     """x of each column's centre: columns side by side, each as wide as its widest node.
 
-    The gap after a column grows with the number of edges that cross it (x sqrt(k)/2
-    for k > 4), so that a dense bundle of arrows has room to fan out, and is at least
+    The gap after a column grows with the number of edges that cross it (x sqrt(k)/1.5
+    for k > 2), so that a dense bundle of arrows has room to fan out, and is at least
     room[c] (what its edges asked for).
     """
     xs, right = [], 0.0
@@ -214,7 +214,7 @@ def assign_widths(columns, sizes, gap, succs, room):
         width = max((sizes[v][0] for v in col), default=0.0)
         if c:
             crossing = sum(len(succs[v]) for v in columns[c - 1])
-            left = right + max(gap * max(1.0, crossing ** 0.5 / 2), room[c - 1])
+            left = right + max(gap * max(1.0, crossing ** 0.5 / 1.5), room[c - 1])
         else:
             left = 0.0
         xs.append(left + width / 2)
