@@ -26,7 +26,7 @@ Uses the built-in layout (no Graphviz needed); `collapse=` as in draw_graph.
 from dataclasses import replace
 
 from .graph import (_holds, _requires_grad, _Structure, _label, build_diagram, builtin_layout, draw_builtin,
-                    figure_bytes, grads_computed, node_size, title_width, with_states)
+                    figure_bytes, grads_computed, node_sizes, title_width, with_states)
 
 
 def animate_backprop(root, *, params=None, collapse=None, show_local=True, max_frames=60,
@@ -179,15 +179,11 @@ class BackpropAnimation:
 
     def __init__(self, diagrams):
         self.diagrams = diagrams  # one Diagram per frame
-        in_degree = {}
-        for e in diagrams[0].edges:
-            in_degree[e.target] = in_degree.get(e.target, 0) + 1
         sizes = {}  # every frame gets the same boxes: the largest text of any frame fits
         for diagram in diagrams:
-            for node in diagram.nodes:
-                w, h = node_size(node, in_degree.get(node.id, 1))
-                old = sizes.get(node.id, (0.0, 0.0))
-                sizes[node.id] = (max(w, old[0]), max(h, old[1]))
+            for node_id, (w, h) in node_sizes(diagram).items():
+                old = sizes.get(node_id, (0.0, 0.0))
+                sizes[node_id] = (max(w, old[0]), max(h, old[1]))
         self.layout, self._sizes = builtin_layout(diagrams[-1], sizes)
         self._width = max(title_width(d) for d in diagrams)
 

@@ -107,7 +107,7 @@ class Diagram:
     subtitle: str
     show_grad: bool      # False: data only, or grads not computed yet
     grad_scale: float    # the largest gradient on an arrow: full colour and width
-    group_kind: str = ""  # "neuron" or "layer" when collapsed
+    group_kind: str = ""  # what a collapsed box is: "Neuron", "Layer", "Linear", ...
 
 
 def _label(node):
@@ -192,14 +192,15 @@ class _Structure:
     def __init__(self, root, params=None, collapse=None, max_nodes=300):
         self.root = root
         self.order = topological_order(root)
-        self.names = _parameter_names(params) or {}
-        self.roles = _roles(self.order, root, _parameter_names(params))
+        names = _parameter_names(params)
+        self.names = names or {}
+        self.roles = _roles(self.order, root, names)
         self.collapse = collapse
         self.consumers = {}  # id(node) -> how many edges use it
         for n in self.order:
             for child in n._prev:
                 self.consumers[id(child)] = self.consumers.get(id(child), 0) + 1
-        members, hidden = _groups(self, params, collapse) if collapse else ({}, set())
+        members, hidden, self.group_kind = _groups(self, params, collapse) if collapse else ({}, set(), "")
         self.units, self.unit_of = self._make_units(members, hidden)
         if len(self.units) > max_nodes:
             raise ValueError(_too_many_message(len(self.units), max_nodes, collapse))
@@ -318,7 +319,7 @@ def _groups(structure, params, level):
     A parameter is hidden inside the box when nothing else uses it.
     """
     order = structure.order
-    name_of = _parameter_group_names(order, structure.roles, params, level)
+    name_of, kind = _parameter_group_names(order, structure.roles, params, level)
     for n in order:
         if not n._prev:
             continue
@@ -358,7 +359,7 @@ def _groups(structure, params, level):
         for c in n._prev:
             if id(c) in hidden and name_of.get(id(n)) != name_of[id(c)]:
                 hidden.discard(id(c))
-    return groups, hidden
+    return groups, hidden, kind
 
 
 def _module_title(kind, name):
@@ -370,7 +371,8 @@ def _module_title(kind, name):
 
 
 def _parameter_group_names(order, roles, params, level):
-    """id(parameter) -> the name of its neuron / layer."""
+    """({id(parameter): the name of its neuron / layer}, what the groups are called:
+    the modules' class when they share one, "Neuron" or "Linear", else the level)."""
     names = {}
     if hasattr(params, "named_parameters") and hasattr(params, "named_modules"):
         if level == "neuron":
@@ -378,17 +380,19 @@ def _parameter_group_names(order, roles, params, level):
         else:
             modules = [name for name, _ in params.named_children()]
         kinds = {name: type(module).__name__ for name, module in params.named_modules()}
+        used = set()
         for pname, p in params.named_parameters():
             prefixes = [m for m in modules if pname.startswith(m + ".")]
             name = max(prefixes, key=len) if prefixes else ""
             names[id(p)] = _module_title(kinds[name], name)
-        return names
+            used.add(kinds[name])
+        return names, used.pop() if len(used) == 1 else level
     for n in order:  # from the labels: L1.N3.w0 is in neuron L1.N3 and layer L1
         if roles[id(n)] == "parameter":
             parts = _label(n).split(".")
             name = ".".join(parts[:-1]) if level == "neuron" else parts[0] if len(parts) > 1 else ""
-            names[id(n)] = name or level
-    return names
+            names[id(n)] = name or level.capitalize()
+    return names, level.capitalize()
 
 
 # --- numbers: text in boxes, gradients on arrows ---------------------------------------
@@ -545,7 +549,7 @@ def build_diagram(structure, grad_of, *, show_grad=True, show_local=False, title
         edges.append(DiagramEdge(link.source.id, link.target.id, flow, text))
     scale = max((_magnitude(e.grad) for e in edges), default=0.0) or 1.0
     return Diagram(tuple(nodes), tuple(edges), title, subtitle, bool(show_grad), scale,
-                   structure.collapse or "")
+                   structure.group_kind)
 
 
 # --- colours and widths shared by both renderers ----------------------------------------
@@ -584,7 +588,7 @@ def legend_entries(diagram):
     present = {n.role for n in diagram.nodes}
     names = {"input": "input", "parameter": "parameter", "constant": "constant",
              "intermediate": "intermediate",
-             "group": f"{diagram.group_kind or 'module'} (weights inside)",
+             "group": f"{diagram.group_kind} (weights inside)",
              "output": "output", "op": "op"}
     boxes = [(role, names[role]) for role in names if role in present]
     if not diagram.show_grad:
@@ -598,6 +602,8 @@ def legend_entries(diagram):
         arrows.append((VECTOR_COLOR, False, "several numbers (width: norm)"))
     if any(f is None for f in flows):
         arrows.append((NO_GRAD_COLOR, False, "no gradient known"))
+    if any(f is not None and not _is_array(f) and not math.isfinite(f) for f in flows):
+        arrows.append((NONFINITE_COLOR, False, "nan or inf"))
     return boxes, arrows
 
 
@@ -606,12 +612,18 @@ ARROWS_TITLE = "arrows point forward; colour: sign of the gradient flowing back,
 
 # --- DOT ---------------------------------------------------------------------------------
 
+def in_degrees(diagram):
+    """node id -> how many arrows come in."""
+    count = {}
+    for edge in diagram.edges:
+        count[edge.target] = count.get(edge.target, 0) + 1
+    return count
+
+
 def to_dot(diagram):
     """The Graphviz DOT source of a diagram (no Graphviz needed to write it)."""
-    fan = {}
-    for edge in diagram.edges:
-        fan[edge.target] = fan.get(edge.target, 0) + 1
-    ranksep = min(1.2, 0.4 + 0.06 * max(fan.values(), default=1))  # room for dense fans
+    fan = in_degrees(diagram).values()
+    ranksep = min(1.2, 0.4 + 0.06 * max(fan, default=1))  # room for dense fans
     lines = ["digraph microdl {",
              f'  graph [rankdir=LR, bgcolor="white", pad="0.3", nodesep="0.25", ranksep="{ranksep:.2f}", '
              f'fontname="{FONT}", labelloc="t", label={_dot_header(diagram)}];',
@@ -719,13 +731,16 @@ def node_size(node, in_degree=1):
     return max(widths + [0.75]) + 2 * PAD, lines * LINE + 1.4 * PAD
 
 
+def node_sizes(diagram):
+    """node id -> (width, height) in inches."""
+    fan = in_degrees(diagram)
+    return {n.id: node_size(n, fan.get(n.id, 1)) for n in diagram.nodes}
+
+
 def builtin_layout(diagram, sizes=None):
-    """The layered layout of a diagram (inches); `sizes` may reserve room per node."""
-    in_degree = {}
-    for e in diagram.edges:
-        in_degree[e.target] = in_degree.get(e.target, 0) + 1
-    if sizes is None:
-        sizes = {n.id: node_size(n, in_degree.get(n.id, 1)) for n in diagram.nodes}
+    """(the layered layout of a diagram in inches, the node sizes it used); `sizes` may
+    reserve more room per node."""
+    sizes = sizes or node_sizes(diagram)
     room = [_text_width(e.label, EDGE_SIZE) + 0.9 if e.label else 0.0 for e in diagram.edges]
     return layered_layout([n.id for n in diagram.nodes],
                           [(e.source, e.target) for e in diagram.edges],
@@ -1009,18 +1024,21 @@ class GraphDrawing:
         import graphviz
         return graphviz.Source(self.to_dot())
 
+    def _layout_and_sizes(self):
+        if "layout" not in self._cache:
+            self._cache["layout"] = builtin_layout(self.diagram)
+        return self._cache["layout"]
+
     @property
     def layout(self):
         """The built-in renderer's layout (positions in inches), computed once."""
-        if "layout" not in self._cache:
-            self._cache["layout"] = builtin_layout(self.diagram)
-        return self._cache["layout"][0]
+        return self._layout_and_sizes()[0]
 
-    def figure(self):
-        """A new matplotlib Figure of the built-in drawing (whatever the renderer)."""
-        self.layout  # noqa: B018 - fills the cache
-        layout, sizes = self._cache["layout"]
-        return render_figure(self.diagram, layout, sizes)
+    def figure(self, figure=None):
+        """The built-in drawing (whatever the renderer) in a new matplotlib Figure, or in
+        the empty `figure` given."""
+        layout, sizes = self._layout_and_sizes()
+        return render_figure(self.diagram, layout, sizes, figure)
 
     def _render(self, fmt):
         if fmt not in self._cache:
@@ -1053,8 +1071,7 @@ class GraphDrawing:
         """Open the picture in a matplotlib window (for scripts; Jupyter displays it itself)."""
         import matplotlib.pyplot as plt
         if self.renderer == "builtin":
-            layout, sizes = builtin_layout(self.diagram)
-            render_figure(self.diagram, layout, sizes, figure=plt.figure())
+            self.figure(plt.figure())
         else:
             image = plt.imread(io.BytesIO(self.to_png()), format="png")
             rows, cols = image.shape[:2]
@@ -1130,7 +1147,7 @@ def draw_graph(root, *, params=None, collapse=None, show_local=False, show_grad=
         call = f"{_label(root)}.backward()" if _label(root) else "backward()"
         grads, subtitle = False, f"grads not computed yet: call {call} to fill them in"
     if collapse:
-        subtitle += f"  ·  one box per {collapse} call"
+        subtitle += f"  ·  one box per {structure.group_kind} call"
     diagram = build_diagram(structure, lambda node: node.grad, show_grad=grads,
                             show_local=show_local,
                             title=title if title is not None else f"Computational graph of {name}",
