@@ -601,7 +601,7 @@ def legend_entries(diagram):
     if any(_is_array(f) for f in flows):
         arrows.append((VECTOR_COLOR, False, "several numbers (width: norm)"))
     if any(f is None for f in flows):
-        arrows.append((NO_GRAD_COLOR, False, "no gradient known"))
+        arrows.append((NO_GRAD_COLOR, False, "no gradient (or not known)"))
     if any(f is not None and not _is_array(f) and not math.isfinite(f) for f in flows):
         arrows.append((NONFINITE_COLOR, False, "nan or inf"))
     return boxes, arrows
@@ -723,7 +723,7 @@ def _text_width(text, size, bold=False):
 def node_size(node, in_degree=1):
     """(width, height) of a node's box or ellipse, in inches."""
     if node.kind == "op":
-        height = max(0.44, 0.15 * in_degree)  # room for every arrow that comes in
+        height = min(max(0.44, 0.15 * in_degree), 1.6)  # room for the arrows that come in
         return max(_text_width(node.title, OP_SIZE) + 0.34, 0.52, 0.7 * height), height
     widths = [_text_width(node.title, TITLE_SIZE, True)] if node.title else []
     widths += [_text_width(k, ROW_SIZE) + 0.2 + _text_width(t, ROW_SIZE) for k, t in node.rows]
