@@ -116,8 +116,7 @@ def _frames(structure, firing, show_local, title):
     if title is not None:
         texts = [(title, f"{t}: {sub}") for t, sub in texts]
 
-    whole = build_diagram(structure, lambda n: final[id(n)], show_grad=True,
-                                     show_local=show_local)
+    whole = build_diagram(structure, lambda n: final[id(n)], show_grad=True, show_local=show_local)
     frames = [_frame(structure, whole, gradient_so_far(set()), set(), None, owner, texts[0],
                      lit=structure.unit_of[id(root)])]  # the start: only the root lights up
     for k, unit in enumerate(firing, 1):
