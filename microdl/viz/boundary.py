@@ -193,6 +193,7 @@ def _draw_boundary(ax, model, X, y, resolution, padding, threshold, class_names)
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$", rotation=0, labelpad=12)
     ax.locator_params(nbins=5)
+    ax.tick_params(labelsize=style.FONT_SIZE)
     present = [bool((index == k).any()) for k in range(len(names))]
     return names, present, int(wrong.sum()), 1.0 - wrong.mean()
 

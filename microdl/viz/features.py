@@ -248,6 +248,7 @@ def plot_filters(conv_layer_or_weight, max_filters=16, max_in_channels=8, show_v
             _write_values(ax, kernel, norm)
     bar = fig.colorbar(image, cax=fig.add_subplot(grid[:, -1]))
     bar.set_label("weight (white = 0)", fontsize=style.FONT_SIZE)
+    bar.ax.tick_params(labelsize=style.FONT_SIZE)
     shown = f"{min(len(weight), max_filters)} of {len(weight)} filters" if len(weight) > max_filters \
         else f"{len(weight)} filters"
     fig.suptitle(title or f"Learned kernels: {shown}, {weight.shape[1]} input channel"

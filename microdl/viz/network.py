@@ -337,5 +337,6 @@ def _add_colorbar(axes, cax, vmax, geometry):
     else:
         bar = axes.figure.colorbar(mappable, cax=cax)
     bar.set_label("weight (white = 0)" if geometry.with_text else "weight (edges), bias (neurons)")
+    bar.ax.tick_params(labelsize=style.FONT_SIZE)
     bar.locator = plt.MaxNLocator(5)
     bar.update_ticks()
