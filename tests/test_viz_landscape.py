@@ -1,0 +1,245 @@
+"""viz.landscape: named losses, descent paths from real optimizers, and their pictures."""
+import matplotlib.image
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from microdl import Tensor, Value, optim
+from microdl.data import house_prices
+from microdl.viz import landscape
+from microdl.viz.landscape import (compare_learning_rates, compare_optimizers, contour_levels,
+                                   descent_path, landscape_view, linear_regression_loss,
+                                   loss_grid, plot_landscape, plot_surface, quadratic_bowl,
+                                   rosenbrock)
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture
+def data():
+    X, y = house_prices(50, seed=0)
+    return X, y
+
+
+def assert_png_not_blank(figure, path):
+    figure.savefig(path)
+    image = matplotlib.image.imread(path)
+    assert image.var() > 1e-3, f"{path} looks blank"
+
+
+# --- losses --------------------------------------------------------------------------------
+
+def test_linear_regression_minimum_is_least_squares(data):
+    X, y = data
+    loss = linear_regression_loss(X, y)
+    slope, intercept = np.polyfit(X[:, 0].astype(float), y.astype(float), 1)
+    assert np.allclose(loss.minimum, (slope, intercept), atol=1e-9)
+    residual = slope * X[:, 0].astype(float) + intercept - y
+    assert np.isclose(loss.minimum_loss, np.mean(residual ** 2))
+
+
+@pytest.mark.parametrize("engine", ["tensor", "value"])
+def test_linear_regression_loss_on_parameters_equals_the_grid_formula(data, engine):
+    loss = linear_regression_loss(*data)
+    for w, b in [(0.0, 0.0), (2.5, -1.0), (3.1, 0.9)]:
+        params = Tensor([w, b], requires_grad=True, dtype=np.float64) if engine == "tensor" \
+            else [Value(w), Value(b)]
+        assert np.isclose(float(loss.on_parameters(params).data), float(loss(w, b)), rtol=1e-12)
+
+
+@pytest.mark.parametrize("make", [quadratic_bowl, rosenbrock,
+                                  lambda: linear_regression_loss(*house_prices(30, seed=1))])
+def test_gradients_come_from_autodiff_and_match_finite_differences(make):
+    loss = make()
+    point = np.array([0.3, -0.7])
+    theta = Tensor(point.copy(), requires_grad=True, dtype=np.float64)
+    loss.on_parameters(theta).backward()
+    eps = 1e-6
+    numeric = [(loss(*(point + eps * e)) - loss(*(point - eps * e))) / (2 * eps) for e in np.eye(2)]
+    assert np.allclose(theta.grad, numeric, rtol=1e-6, atol=1e-6)
+
+
+def test_minimum_is_where_the_loss_is_lowest_on_a_grid():
+    for loss in (quadratic_bowl(), rosenbrock()):
+        _, _, L = loss_grid(loss, loss.view)
+        assert loss.minimum_loss <= L.min() + 1e-12
+
+
+def test_bad_loss_arguments_say_what_to_do():
+    with pytest.raises(ValueError, match="elongation"):
+        quadratic_bowl(0.5)
+    with pytest.raises(ValueError, match="all x are equal"):
+        linear_regression_loss(np.ones(5), np.arange(5.0))
+    with pytest.raises(ValueError, match="shape"):
+        quadratic_bowl().on_parameters(Tensor([1.0, 2.0, 3.0]))
+
+
+# --- descent paths -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, cls, options", [
+    ("sgd", optim.SGD, {}),
+    ("momentum", optim.SGD, {"momentum": 0.9}),
+    ("nesterov", optim.SGD, {"momentum": 0.9, "nesterov": True}),
+    ("adam", optim.Adam, {}),
+    ("rmsprop", optim.RMSprop, {}),
+    ("adagrad", optim.Adagrad, {}),
+])
+def test_path_points_are_exactly_the_optimizer_steps(name, cls, options):
+    bowl = quadratic_bowl()
+    path = descent_path(bowl, start=(-4.0, 1.5), optimizer=name, lr=0.05, steps=15)
+    theta = Tensor([-4.0, 1.5], requires_grad=True, dtype=np.float64)
+    opt = cls([theta], lr=0.05, **options)
+    assert np.array_equal(path.points[0], theta.data)
+    for i in range(15):
+        opt.zero_grad()
+        loss = (theta[0] ** 2 + 10.0 * theta[1] ** 2) * 0.5     # the bowl, written by hand
+        assert path.losses[i] == float(loss.data)
+        loss.backward()
+        opt.step()
+        assert np.array_equal(path.points[i + 1], theta.data), f"step {i + 1}"
+    assert path.points.shape == (16, 2) and path.losses.shape == (16,) and not path.diverged
+
+
+def test_the_value_engine_walks_the_same_path():
+    loss = rosenbrock()
+    tensor_path = descent_path(loss, optimizer="adam", lr=0.05, steps=25, engine="tensor")
+    value_path = descent_path(loss, optimizer="adam", lr=0.05, steps=25, engine="value")
+    assert np.allclose(tensor_path.points, value_path.points, rtol=1e-12, atol=1e-12)
+
+
+def test_an_optimizer_class_or_factory_can_be_given():
+    bowl = quadratic_bowl()
+    by_name = descent_path(bowl, optimizer="momentum", lr=0.05, momentum=0.8, steps=10)
+    by_class = descent_path(bowl, optimizer=optim.SGD, lr=0.05, momentum=0.8, steps=10)
+    by_factory = descent_path(bowl, optimizer=lambda p, lr: optim.SGD(p, lr, momentum=0.8), lr=0.05, steps=10)
+    assert np.array_equal(by_name.points, by_class.points)
+    assert np.array_equal(by_name.points, by_factory.points)
+    assert "momentum 0.8" in by_name.label and "lr=0.05" in by_name.label
+
+
+def test_teaching_defaults_come_from_the_loss():
+    bowl = quadratic_bowl()
+    path = descent_path(bowl, optimizer="momentum")
+    assert path.lr == bowl.settings["momentum"]["lr"] and path.steps == bowl.steps
+    assert f"momentum {bowl.settings['momentum']['momentum']:g}" in path.label
+
+
+def test_divergence_is_detected_and_the_path_stops_there():
+    bowl = quadratic_bowl()          # stable for lr < 2 / 10
+    path = descent_path(bowl, lr=0.25, steps=100)
+    assert path.diverged and "diverged" in path.label
+    assert path.steps < 100
+    assert path.losses[-1] > 1e4 * path.losses[0] and np.all(path.losses[:-1] <= 1e4 * path.losses[0])
+    assert np.all(np.isfinite(path.points))
+    calm = descent_path(bowl, lr=0.19, steps=100)
+    assert not calm.diverged and calm.points.shape == (101, 2)
+
+
+def test_a_non_finite_step_counts_as_diverged():
+    path = descent_path(rosenbrock(), start=(-1.5, 2.0), lr=10.0, steps=50, blowup=np.inf)
+    assert path.diverged and path.steps < 50
+    assert not np.isfinite(path.losses[-1]) or not np.all(np.isfinite(path.points[-1]))
+
+
+def test_unknown_optimizer_and_bad_start_are_explained():
+    with pytest.raises(ValueError, match="unknown optimizer 'sgdd'"):
+        descent_path(quadratic_bowl(), optimizer="sgdd", lr=0.1)
+    with pytest.raises(ValueError, match="start must be two finite numbers"):
+        descent_path(quadratic_bowl(), start=(1.0, np.nan))
+
+
+def test_paths_are_read_only():
+    path = descent_path(quadratic_bowl(), steps=3)
+    with pytest.raises(ValueError):
+        path.points[0, 0] = 99.0
+
+
+# --- levels and windows --------------------------------------------------------------------
+
+def test_log_levels_are_chosen_for_rosenbrock_and_even_ones_for_the_bowl():
+    for loss, expected in ((rosenbrock(), True), (quadratic_bowl(), False)):
+        _, _, L = loss_grid(loss, loss.view)
+        levels = contour_levels(loss, L)
+        assert levels.is_log is expected
+        assert np.all(np.diff(levels.values) > 0)
+    _, _, L = loss_grid(rosenbrock(), rosenbrock().view)
+    values = contour_levels(rosenbrock(), L).values
+    assert values[-1] / values[1] > 1e3      # spans orders of magnitude
+
+
+def test_a_diverging_path_widens_the_window_only_within_reason():
+    bowl = quadratic_bowl()
+    path = descent_path(bowl, lr=0.25, steps=100)
+    (x0, x1), (y0, y1) = landscape_view(bowl, [path])
+    (a0, a1), (b0, b1) = bowl.view
+    assert y1 > b1 and y0 < b0                              # it shows where the path went
+    assert y1 - y0 <= 2 * (b1 - b0) + 1e-9                  # but at most twice as tall
+    assert abs(path.points[-1, 1]) > y1                      # the last point is off the window
+
+
+# --- pictures --------------------------------------------------------------------------------
+
+def test_plot_landscape_writes_a_picture(tmp_path):
+    bowl = quadratic_bowl()
+    paths = [descent_path(bowl, optimizer="sgd"), descent_path(bowl, lr=0.25, steps=30)]
+    figure = plot_landscape(bowl, paths)
+    assert_png_not_blank(figure, tmp_path / "bowl.png")
+    labels = figure.axes[0].get_legend().get_texts()
+    assert any("diverged" in t.get_text() for t in labels)
+    assert any("start" in t.get_text() for t in labels)
+    assert any("minimum" in t.get_text() for t in labels)
+
+
+def test_plot_landscape_accepts_ax_and_returns_it(tmp_path):
+    figure, ax = plt.subplots()
+    out = plot_landscape(rosenbrock(), descent_path(rosenbrock(), steps=50), ax=ax)
+    assert out is ax
+    assert_png_not_blank(figure, tmp_path / "rosenbrock.png")
+
+
+def test_plot_landscape_3d_and_surface(tmp_path):
+    bowl = quadratic_bowl()
+    figure = plot_landscape(bowl, descent_path(bowl), surface3d=True)
+    assert_png_not_blank(figure, tmp_path / "surface.png")
+    figure = plt.figure()
+    ax = figure.add_subplot(projection="3d")
+    assert plot_surface(rosenbrock(), ax=ax) is ax
+    with pytest.raises(ValueError, match="3-D Axes"):
+        plot_surface(bowl, ax=plt.subplots()[1])
+
+
+def test_compare_optimizers_and_learning_rates(tmp_path, data):
+    bowl = quadratic_bowl()
+    assert_png_not_blank(compare_optimizers(bowl), tmp_path / "optimizers.png")
+    figure = compare_learning_rates(linear_regression_loss(*data))
+    assert_png_not_blank(figure, tmp_path / "learning_rates.png")
+    titles = [ax.get_title() for ax in figure.axes]
+    assert any("diverged" in t for t in titles) and any("converged" in t for t in titles)
+
+
+def test_animation_has_one_frame_per_step(tmp_path):
+    from matplotlib.animation import PillowWriter
+    from PIL import Image
+    bowl = quadratic_bowl()
+    paths = [descent_path(bowl, steps=12), descent_path(bowl, optimizer="adam", steps=7)]
+    animation = landscape.animate_descent(bowl, paths)
+    animation.save(tmp_path / "descent.gif", writer=PillowWriter(fps=10), dpi=30)
+    with Image.open(tmp_path / "descent.gif") as gif:
+        assert gif.n_frames == 12
+
+
+def test_plotting_mutates_nothing(tmp_path, data):
+    X, y = data
+    X_before, y_before = X.copy(), y.copy()
+    loss = linear_regression_loss(X, y)
+    paths = [descent_path(loss), descent_path(loss, lr=0.6, steps=40)]
+    copies = [(p.points.copy(), p.losses.copy()) for p in paths]
+    plot_landscape(loss, paths)
+    plot_surface(loss, paths)
+    assert np.array_equal(X, X_before) and np.array_equal(y, y_before)
+    for path, (points, losses) in zip(paths, copies):
+        assert np.array_equal(path.points, points) and np.array_equal(path.losses, losses)
