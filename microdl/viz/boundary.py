@@ -213,7 +213,8 @@ def plot_decision_boundary(model, X, y, ax=None, resolution=None, padding=0.15, 
                                                      class_names)
     axes.set_title(title or f"Decision boundary (accuracy on these points {accuracy:.0%})")
     if legend:
-        axes.legend(handles=_legend_handles(names, present, wrong and f"misclassified ({wrong})"), loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0,
+        handles = _legend_handles(names, present, wrong and f"misclassified ({wrong})")
+        axes.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0,
                     frameon=False, fontsize=style.FONT_SIZE)
     if ax is None:
         fig.tight_layout()

@@ -233,7 +233,8 @@ def confusion_matrix(y_true, y_pred, classes=None):
 def _class_names(class_names, count):
     names = [str(k) for k in range(count)] if class_names is None else [str(n) for n in class_names]
     if len(names) < count:
-        raise ValueError(f"got {len(names)} class names for labels up to {count - 1}; give one name per class")
+        raise ValueError(f"got {len(names)} class names for labels up to {count - 1}; "
+                         f"give one name per class")
     return names
 
 
@@ -310,7 +311,8 @@ def plot_misclassified(images, y_true, y_pred, class_names=None, max_images=16, 
     images = _as_images(images)
     y_true, y_pred = _labels(y_true, "y_true"), _labels(y_pred, "y_pred")
     if not len(images) == len(y_true) == len(y_pred):
-        raise ValueError(f"got {len(images)} images, {len(y_true)} true labels and {len(y_pred)} predictions; "
+        raise ValueError(f"got {len(images)} images, {len(y_true)} true labels and "
+                         f"{len(y_pred)} predictions; "
                          f"give one of each per example")
     names = _class_names(class_names, int(max(y_true.max(initial=0), y_pred.max(initial=0)) + 1))
     wrong = np.flatnonzero(y_true != y_pred)
@@ -323,7 +325,8 @@ def plot_misclassified(images, y_true, y_pred, class_names=None, max_images=16, 
         return fig
     ncols = min(ncols, len(shown))
     nrows = -(-len(shown) // ncols)
-    fig, axes = style.new_figure(nrows, ncols, width=1.75 * ncols + 1.0, height=2.05 * nrows + 0.9, squeeze=False)
+    fig, axes = style.new_figure(nrows, ncols, width=1.75 * ncols + 1.0, height=2.05 * nrows + 0.9,
+                                 squeeze=False)
     colored = images.ndim == 4
     vmax = 1.0 if images.max() <= 1.0 else float(images.max())
     for ax, index in zip(axes.ravel(), shown):

@@ -199,7 +199,8 @@ def _weights_of(conv_layer_or_weight):
     if weight.ndim == 3:
         weight = weight[:, None]
     if weight.ndim != 4:
-        raise ValueError(f"plot_filters needs a Conv2d or a weight of shape (out_channels, in_channels, KH, KW), "
+        raise ValueError(f"plot_filters needs a Conv2d or a weight of shape "
+                         f"(out_channels, in_channels, KH, KW), "
                          f"got shape {weight.shape}")
     return weight
 

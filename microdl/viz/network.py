@@ -93,10 +93,14 @@ def network_layers(model_or_sizes):
         if not layers:
             raise ValueError("the Sequential has no Linear layer to draw")
         return layers[0].weight.shape[1], layers
-    if isinstance(m, (list, tuple)) and len(m) >= 2 and all(isinstance(s, (int, np.integer)) and s > 0 for s in m):
+    if isinstance(m, (list, tuple)) and len(m) >= 2 and all(map(_is_layer_size, m)):
         return int(m[0]), [_Dense(size=int(s)) for s in m[1:]]
     raise TypeError(f"draw_network takes a Neuron, Layer, MLP, Linear, a Sequential of Linear layers, or "
                     f"layer sizes like [3, 4, 1]; got {type(m).__name__}")
+
+
+def _is_layer_size(size):
+    return isinstance(size, (int, np.integer)) and size > 0
 
 
 def _activations(model, layers, inputs):
@@ -130,7 +134,8 @@ class _Geometry:
 
     def columns(self, sizes):
         """[(x, ys)] per layer: neurons centred on y = 0, the first one on top."""
-        return [(self.gap * k, self.spacing * (np.arange(n)[::-1] - (n - 1) / 2)) for k, n in enumerate(sizes)]
+        return [(self.gap * k, self.spacing * (np.arange(n)[::-1] - (n - 1) / 2))
+                for k, n in enumerate(sizes)]
 
 
 def _geometry(sizes):
@@ -183,7 +188,8 @@ def _draw_neurons(ax, x, ys, radius, role, texts, fills=None):
         ax.add_patch(Circle((x, y), radius, facecolor=face, edgecolor=style.ROLE_EDGES[role], linewidth=2,
                             zorder=3))
         if text:
-            ax.text(x, y, text, ha="center", va="center", fontsize=style.FONT_SIZE, zorder=5, linespacing=1.25)
+            ax.text(x, y, text, ha="center", va="center", fontsize=style.FONT_SIZE, zorder=5,
+                    linespacing=1.25)
 
 
 def _inner_texts(layer, geometry):
@@ -251,7 +257,8 @@ def _label_columns(ax, columns, sizes, geometry):
 def _extent(columns, sizes, geometry, has_inputs):
     """(left, right, bottom, top) of the drawing, in inches."""
     half = geometry.spacing * (max(sizes) - 1) / 2 + geometry.radius
-    return (columns[0][0] - geometry.radius - (0.8 if has_inputs else 0.2), columns[-1][0] + geometry.radius + 1.4,
+    return (columns[0][0] - geometry.radius - (0.8 if has_inputs else 0.2),
+            columns[-1][0] + geometry.radius + 1.4,
             -half - 0.65, half + (0.45 if has_inputs else 0.15))
 
 
@@ -268,7 +275,8 @@ def _axes_in_inches(ax, extent, with_colorbar):
     cax = None
     if with_colorbar:
         bar_height = min(height * 0.8, 3.5)
-        cax = fig.add_axes([(margin_side + width + 0.35) / fig_width, (0.3 + (height - bar_height) / 2) / fig_height,
+        cax = fig.add_axes([(margin_side + width + 0.35) / fig_width,
+                            (0.3 + (height - bar_height) / 2) / fig_height,
                             0.18 / fig_width, bar_height / fig_height])
     return fig, axes, cax
 
@@ -297,7 +305,8 @@ def draw_network(model_or_sizes, inputs=None, ax=None, show_weights=None, input_
     fig, axes, cax = _axes_in_inches(ax, extent, has_weights)
 
     _draw_edges(axes, layers, columns, geometry.radius, vmax, show_weights)
-    input_text = _names(input_names, n_inputs, "x") if geometry.with_text or n_inputs <= 8 else [""] * n_inputs
+    names_fit = n_inputs <= 2 * MAX_NEURONS_WITH_TEXT
+    input_text = _names(input_names, n_inputs, "x") if names_fit else [""] * n_inputs
     _draw_neurons(axes, *columns[0], geometry.radius, "input", input_text)
     for k, layer in enumerate(layers, start=1):
         role = "output" if k == len(layers) else "intermediate"
@@ -318,7 +327,8 @@ def draw_network(model_or_sizes, inputs=None, ax=None, show_weights=None, input_
     axes.set_axis_off()
     if has_weights:
         _add_colorbar(axes, cax, vmax, geometry)
-    axes.set_title((title or _title_of(model_or_sizes, sizes, layers)) + subtitle, fontsize=style.TITLE_SIZE + 1)
+    axes.set_title((title or _title_of(model_or_sizes, sizes, layers)) + subtitle,
+                   fontsize=style.TITLE_SIZE + 1)
     return fig if ax is None else axes
 
 
