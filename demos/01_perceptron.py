@@ -9,7 +9,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from microdl import Value  # noqa: E402
-from microdl.demo import demo_args, finish  # noqa: E402
+from microdl.demo import demo_args, finish, save  # noqa: E402
 from microdl.nn import Neuron  # noqa: E402
 
 # --- settings -------------------------------------------------------------------------
@@ -33,6 +33,10 @@ def main(argv=None):
     for i, w in enumerate(neuron.w):
         print(f"    dY/dw{i} = X{i + 1} * Y(1-Y) = {w.grad:.4f}")
     print(f"    dY/db  = {neuron.b.grad:.4f}")
+
+    from microdl import viz
+    save(viz.draw_network(neuron, inputs=INPUTS, input_names=["X1", "X2", "X3"]), args, "perceptron.png")
+    save(viz.draw_graph(y, params=neuron, show_local=True), args, "perceptron_graph.png")
     finish(args)
     return y
 

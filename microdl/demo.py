@@ -8,13 +8,18 @@ import os
 from pathlib import Path
 
 
-def demo_args(doc, argv=None):
-    """Parse the standard demo options; the first line of `doc` is the description."""
+def demo_args(doc, argv=None, options=None):
+    """Parse the standard demo options; the first line of `doc` is the description.
+
+    `options(parser)` may add a demo's own options.
+    """
     parser = argparse.ArgumentParser(description=(doc or "").strip().splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small, fast version (seconds)")
     parser.add_argument("--out", default="figures", help="folder for the figures (default: figures)")
     parser.add_argument("--show", action="store_true", help="open the figures in a window")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    if options is not None:
+        options(parser)
     args = parser.parse_args(argv)
     args.out = Path(args.out)
     try:
