@@ -110,7 +110,7 @@ def _decide(scores, threshold):
 
 def _class_indices(y, scores):
     """Each label as the index of the model output that stands for it."""
-    y = np.asarray(y).reshape(-1)
+    y = np.asarray(y.data if isinstance(y, Tensor) else y).reshape(-1)
     labels = np.unique(y)
     if scores.ndim == 1:
         if len(labels) > 2:
