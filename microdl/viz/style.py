@@ -127,3 +127,25 @@ def short_number(value, decimals=2):
     text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
     text = "0" if text in ("-0", "") else text
     return text.replace("-", "\u2212")
+
+
+def projector_text(figure_or_axes):
+    """Raise every text smaller than FONT_SIZE (tick labels, legends, colour-bar ticks,
+    annotations) to FONT_SIZE, in a Figure or in one Axes (and the axes inside it,
+    such as an inset colour bar), for the ticks it has now and those to come.
+
+    Call it last in a plotting function; it returns its argument.
+    """
+    import matplotlib.text
+    is_figure = hasattr(figure_or_axes, "get_axes")
+    pending = list(figure_or_axes.get_axes()) if is_figure else [figure_or_axes]
+    while pending:
+        axes = pending.pop()
+        pending.extend(getattr(axes, "child_axes", []))  # inset colour bars, secondary axes
+        axes.tick_params(labelsize=FONT_SIZE)
+        if getattr(axes, "name", "") == "3d":
+            axes.tick_params(axis="z", labelsize=FONT_SIZE)
+    for text in figure_or_axes.findobj(matplotlib.text.Text):
+        if text.get_fontsize() < FONT_SIZE:
+            text.set_fontsize(FONT_SIZE)
+    return figure_or_axes
