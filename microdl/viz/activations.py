@@ -125,7 +125,7 @@ def plot_activation(name, ax=None, x_range=(-6.0, 6.0), points=1001, legend=True
     axes.grid(True, alpha=0.25)
     if legend:
         axes.legend(handles=_legend_handles(axes), loc="upper left", framealpha=0.95)
-    return axes if ax is not None else figure
+    return style.projector_text(axes) if ax is not None else style.projector_text(figure)
 
 
 def _break_at_jumps(values):
@@ -198,7 +198,7 @@ def plot_activations(names=("sigmoid", "tanh", "relu", "leaky_relu", "softplus")
                                            fontsize=style.FONT_SIZE + 1, **legend_place)
     figure.suptitle("Activation functions and their derivatives (derivatives by microdl's autodiff)",
                     fontsize=style.TITLE_SIZE + 2)
-    return figure
+    return style.projector_text(figure)
 
 
 # --- softmax -------------------------------------------------------------------------------
@@ -238,7 +238,9 @@ def plot_softmax(logits, temperature=1.0, labels=None, ax=None):
     if ax is None:
         figure.suptitle("Softmax turns scores (logits) into probabilities that sum to 1",
                         fontsize=style.TITLE_SIZE + 2)
-    return (left, right) if ax is not None else figure
+    if ax is not None:
+        return style.projector_text(left), style.projector_text(right)
+    return style.projector_text(figure)
 
 
 def _plot_logits(axes, logits, labels):

@@ -134,7 +134,7 @@ def rosenbrock(a=1.0, b=100.0):
         expression=lambda w1, w2: (a - w1) ** 2 + b * (w2 - w1 ** 2) ** 2,
         minimum=(a, a * a), view=((-2.0, 2.0), (-1.0, 3.0)), start=(-1.2, 1.0), steps=500,
         settings=_settings(gd=0.2 / b, momentum=0.1 / b, beta=0.9, adam=0.1, rmsprop=0.02, adagrad=0.5),
-        learning_rate_examples=(0.05 / b, 0.2 / b, 0.4 / b))
+        learning_rate_examples=(0.05 / b, 0.2 / b, 0.8 / b))
 
 
 def linear_regression_loss(x, y, start=(0.0, 0.0)):
@@ -167,13 +167,15 @@ def linear_regression_loss(x, y, start=(0.0, 0.0)):
     curvature = np.linalg.eigvalsh(2 * np.array([[moments[0], moments[1]], [moments[1], 1.0]]))
     steepest = float(curvature[-1])
     start = tuple(float(s) for s in start)
-    reach = 1.3 * max(abs(start[0] - minimum[0]), abs(start[1] - minimum[1]), 1.0)
+    # a square window around the start and the minimum, with a margin
+    centre = (np.array(start) + minimum) / 2
+    reach = 0.8 * max(abs(start[0] - minimum[0]), abs(start[1] - minimum[1]), 0.5)
     return Loss2D(
         name=f"Mean squared error of y = w x + b on {n} examples",
         formula=r"$L(w, b) = \frac{1}{n}\sum_i (w\,x_i + b - y_i)^2$",
         expression=mse, grid_expression=mse_on_grid,
         minimum=tuple(minimum), start=start,
-        view=((minimum[0] - reach, minimum[0] + reach), (minimum[1] - reach, minimum[1] + reach)),
+        view=((centre[0] - reach, centre[0] + reach), (centre[1] - reach, centre[1] + reach)),
         parameter_names=("w (slope)", "b (intercept)"),
         # GD is stable for lr < 2 / (largest curvature): the defaults are set from it
         settings=_settings(gd=1.0 / steepest, momentum=0.9 / steepest, beta=0.5, adam=0.3,
@@ -455,7 +457,8 @@ def _colorbar_ticks(levels, most=8):
         positive = np.where(values > 0, values, 1.0)
         powers = values[(values > 0) & np.isclose(10 ** np.round(np.log10(positive)), values)]
         if 3 <= len(powers) <= most:
-            return np.concatenate([[0.0], powers]) if values[0] == 0 else powers
+            ticks = np.concatenate([[0.0], powers]) if values[0] == 0 else powers
+            return np.union1d(ticks, values[-1:])       # and the top level, to read the range
     step = max(1, math.ceil(len(values) / most))
     return values[::step]
 
@@ -689,24 +692,34 @@ def plot_landscape(loss, paths=None, ax=None, levels=16, log_levels="auto", show
         axes.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.13),
                     ncol=1 if len(handles) > 4 else 2, frameon=False)
     axes.set_title(title if title is not None else f"{loss.name}\n{loss.formula}")
-    return axes if ax is not None else figure
+    return style.projector_text(axes) if ax is not None else style.projector_text(figure)
 
 
-def _plot_loss_curves(ax, loss, paths, colors):
-    """Loss above the minimum against the step, log scale: straight lines = steady rates."""
-    floor, lowest, highest = loss.minimum_loss, np.inf, 0.0
-    for path, color in zip(paths, colors):
-        gap = np.asarray(path.losses) - floor
-        gap = np.where(np.isfinite(gap) & (gap > 0), gap, np.nan)  # 0 is off a log scale
+def _plot_loss_curves(ax, loss, paths, colors, decades_up=5, decades_down=12):
+    """Loss above the minimum against the step, log scale: straight lines = steady rates.
+
+    The axis shows at most `decades_up` decades above the highest start (a diverged
+    run leaves through the top, where its cross is drawn) and `decades_down` below.
+    """
+    gaps = []
+    for path in paths:
+        gap = np.asarray(path.losses) - loss.minimum_loss
+        gaps.append(np.where(np.isfinite(gap) & (gap > 0), gap, np.nan))  # 0 is off a log scale
+    start = np.nanmax([gap[0] for gap in gaps])
+    top, bottom = start * 10.0 ** decades_up, start * 10.0 ** -decades_down
+    for path, gap, color in zip(paths, gaps, colors):
         steps = np.arange(len(gap))
         ax.plot(steps, gap, "-o", color=color, lw=2, markersize=_marker_size(len(gap)) - 1.5,
                 label=path.label)
         if path.diverged:
-            ax.plot(steps[-1], gap[-1], linestyle="none", zorder=5, **style.DIVERGED_MARKER)
-        lowest, highest = np.nanmin([lowest, *gap]), np.nanmax([highest, gap[0]])
+            end = gap[-1] if np.isfinite(gap[-1]) and gap[-1] <= top else top
+            ax.plot(steps[-1], end, linestyle="none", zorder=5, clip_on=False, **style.DIVERGED_MARKER)
     ax.set_yscale("log")
-    if lowest < highest * 1e-12:  # a run that reached the float's resolution: show 12 decades
-        ax.set_ylim(bottom=highest * 1e-12)
+    everything = np.concatenate(gaps)
+    if np.any(everything > top) or any(p.diverged and not np.isfinite(g[-1]) for p, g in zip(paths, gaps)):
+        ax.set_ylim(top=top)
+    if np.nanmin(everything) < bottom:  # a run that reached the float's resolution
+        ax.set_ylim(bottom=bottom)
     ax.set_xlabel("step")
     ax.set_ylabel(r"loss above the minimum, $L - L_{min}$")
     ax.set_title("Loss at every step (log scale)")
@@ -741,7 +754,7 @@ def compare_optimizers(loss, start=None, configs=None, steps=None, levels=16, lo
     figure.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False)
     figure.suptitle(f"{len(paths)} optimizers, {steps} steps each, from the same start",
                     fontsize=style.TITLE_SIZE + 2)
-    return figure
+    return style.projector_text(figure)
 
 
 def _new_mosaic(layout, width, height, **gridspec):
@@ -761,6 +774,9 @@ def _verdict(loss, path):
     change = f"loss {path.losses[0]:.3g} → {path.losses[-1]:.2g}"
     if last > first:
         return f"the loss grew ({change})"
+    lowest_so_far = np.minimum.accumulate(path.losses - loss.minimum_loss)
+    if np.any(path.losses[1:] - loss.minimum_loss > 10 * lowest_so_far[:-1]):
+        return f"unstable: the loss jumps ({change})"
     return f"{'converged' if last < 1e-3 * first else 'slow'} ({change})"
 
 
@@ -804,9 +820,9 @@ def compare_learning_rates(loss, start=None, lrs=None, optimizer="sgd", steps=No
     figure.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False)
     name = _optimizer_name(key if isinstance(key, str) else getattr(key, "__name__", "optimizer"),
                            optimizer_options)
-    figure.suptitle(f"{name[0].upper() + name[1:]} on the {loss.name.lower()}: "
-                    f"{steps} steps at {len(paths)} learning rates", fontsize=style.TITLE_SIZE + 2)
-    return figure
+    figure.suptitle(f"{name[0].upper() + name[1:]}, {steps} steps at {len(paths)} learning rates\n"
+                    f"{loss.name}", fontsize=style.TITLE_SIZE + 2)
+    return style.projector_text(figure)
 
 
 # --- 3-D surface and animation ------------------------------------------------------------
@@ -849,7 +865,7 @@ def plot_surface(loss, paths=None, ax=None, view=None, log_levels="auto", elevat
     axes.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=2,
                 frameon=False)
     axes.set_title(f"{loss.name}\n{loss.formula}")
-    return axes if ax is not None else figure
+    return style.projector_text(axes) if ax is not None else style.projector_text(figure)
 
 
 def _draw_path_3d(axes, loss, path, color, view, height):
@@ -920,6 +936,7 @@ def animate_descent(loss, paths, ax=None, interval=150, levels=16, log_levels="a
         axes.set_title(f"{loss.name}\nstep {frame + 1} of {frames}")
         return lines + ends
 
+    style.projector_text(figure if ax is None else axes)
     if ax is None:  # lay the figure out once: re-doing it for every frame is most of the time
         draw_frame(frames - 1)
         figure.canvas.draw()

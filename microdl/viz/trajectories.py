@@ -158,7 +158,7 @@ def compare_batch_sizes(x=None, y=None, batch_sizes=(1, 16, None), lr=0.1, epoch
     same_lr = f", lr = {rates[0]:g}" if len(set(rates)) == 1 else ""
     figure.suptitle(f"Same data ({n} examples), same start, same budget: {epochs} epochs = "
                     f"{epochs * n:,} examples seen by each{same_lr}", fontsize=style.TITLE_SIZE + 2)
-    return figure
+    return style.projector_text(figure)
 
 
 def _new_mosaic():
