@@ -606,6 +606,9 @@ def _start_and_minimum_handles(paths, loss, show_minimum, shared_start, show_end
         handles.append(Line2D([], [], linestyle="none", color=style.BLACK,
                               label=f"start: {names[0]}={s1:.3g}, {names[1]}={s2:.3g}",
                               **style.START_MARKER))
+    elif paths:
+        handles.append(Line2D([], [], linestyle="none", color=style.GREY,
+                              label="start, in its path's colour", **style.START_MARKER))
     if show_minimum:
         (m1, m2), names = loss.minimum, _short_names(loss)
         handles.append(Line2D([], [], linestyle="none",
@@ -861,7 +864,7 @@ def plot_surface(loss, paths=None, ax=None, view=None, log_levels="auto", elevat
     axes.locator_params(nbins=5)
     figure.colorbar(surface, ax=axes, shrink=0.55, pad=0.1, label=zlabel)
     handles = axes.get_legend_handles_labels()[0]
-    handles += _start_and_minimum_handles(paths, loss, True, _shares_start(paths))
+    handles += _start_and_minimum_handles(paths, loss, True, shared_start=False)
     axes.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=2,
                 frameon=False)
     axes.set_title(f"{loss.name}\n{loss.formula}")
