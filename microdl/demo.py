@@ -39,6 +39,12 @@ def save(figure, args, name):
     path = args.out / name
     if hasattr(figure, "savefig"):
         figure.savefig(path, dpi=110, bbox_inches="tight")
+        import matplotlib.pyplot as plt
+        if not args.show:
+            plt.close(figure)  # keep memory flat across a tour of many figures
+    elif hasattr(figure, "to_jshtml"):  # a matplotlib Animation: GIF with Pillow (no ffmpeg needed)
+        from matplotlib.animation import PillowWriter
+        figure.save(path, writer=PillowWriter(fps=1), dpi=72)
     else:
         figure.save(path)
     print(f"  saved {path}")

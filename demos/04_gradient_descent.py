@@ -1,0 +1,40 @@
+"""Lesson 4 - gradient descent on a loss bowl: learning rates too small, right, too large.
+
+p <- p - lr * dL/dp: step downhill, a step proportional to the slope. Too small a
+learning rate crawls; the right one arrives; too large a one overshoots the valley and
+climbs out of it - the loss grows every step until it diverges. Momentum, Adam and
+RMSprop change how the steps are taken; on the same bowl they take different paths.
+"""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from microdl.demo import demo_args, finish, save  # noqa: E402
+
+
+def main(argv=None):
+    args = demo_args(__doc__, argv)
+    print(__doc__.strip().splitlines()[0])
+    from microdl import viz
+    bowl = viz.quadratic_bowl()
+    print(f"  the bowl: {bowl.formula}; start {bowl.start}, minimum {bowl.minimum}")
+    for lr in bowl.learning_rate_examples:
+        path = viz.descent_path(bowl, optimizer="sgd", lr=lr)
+        outcome = f"diverged after {path.steps} steps" if path.diverged else \
+            f"loss {path.losses[0]:.3g} -> {path.losses[-1]:.3g} in {path.steps} steps"
+        print(f"    lr = {lr:<6g} {outcome}")
+    save(viz.compare_learning_rates(bowl), args, "learning_rates.png")
+    save(viz.compare_optimizers(bowl), args, "optimizers.png")
+    if not args.quick:
+        rosenbrock = viz.rosenbrock()
+        save(viz.compare_optimizers(rosenbrock), args, "optimizers_rosenbrock.png")
+        path = viz.descent_path(bowl, optimizer="momentum")
+        save(viz.plot_surface(bowl, [path]), args, "bowl_surface.png")
+        save(viz.animate_descent(bowl, [path]), args, "descent.gif")
+    finish(args)
+    return bowl
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+"""Lesson 8 - convolution and max pooling step by step, then a small CNN on shapes.
+
+A 3x3 kernel slides over a 5x5 image: at each position, multiply the nine overlapping
+numbers and add them up; the 9 sums form a 3x3 feature map. 2x2 max pooling keeps the
+largest number of each 2x2 block. Then a CNN learns its own kernels to tell circles,
+squares, triangles, crosses and lines apart (the procedural `shapes` images).
+"""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+
+from microdl import Tensor, manual_seed, nn, optim, train  # noqa: E402
+from microdl.data import SHAPE_CLASSES, shapes  # noqa: E402
+from microdl.demo import demo_args, finish, save  # noqa: E402
+from microdl.nn import functional as F  # noqa: E402
+from microdl.nn import losses  # noqa: E402
+
+# --- settings -------------------------------------------------------------------------
+IMAGE = np.array([[1, 1, 1, 0, 0],      # the seed text's 5x5 binary image
+                  [0, 1, 1, 1, 0],
+                  [0, 0, 1, 1, 1],
+                  [0, 0, 1, 1, 0],
+                  [0, 1, 1, 0, 0]], dtype=float)
+KERNEL = np.array([[1, 0, 1],
+                   [0, 1, 0],
+                   [1, 0, 1]], dtype=float)
+POOL_INPUT = np.array([[1, 1, 2, 4],
+                       [5, 6, 7, 8],
+                       [3, 2, 1, 0],
+                       [1, 2, 3, 4]], dtype=float)
+TRAIN, TEST, EPOCHS = 3000, 600, 4
+QUICK_TRAIN, QUICK_TEST, QUICK_EPOCHS = 800, 200, 2
+
+
+def by_hand():
+    feature_map = F.conv2d(Tensor(IMAGE[None, None]), Tensor(KERNEL[None, None])).data[0, 0]
+    print("  5x5 image * 3x3 kernel -> 3x3 feature map:")
+    for row in feature_map:
+        print("    " + " ".join(f"{v:3.0f}" for v in row))
+    top_left = IMAGE[:3, :3] * KERNEL
+    print(f"    top-left cell: {' + '.join(f'{v:.0f}' for v in top_left.ravel())} = {top_left.sum():.0f}")
+    pooled = F.max_pool2d(Tensor(POOL_INPUT[None, None]), 2).data[0, 0]
+    print(f"  2x2 max pooling of a 4x4 map -> {pooled.astype(int).tolist()}")
+
+
+def small_cnn(seed):
+    return nn.Sequential(nn.Conv2d(1, 8, 3, padding=1, seed=seed), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(8, 16, 3, padding=1, seed=seed + 1), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Flatten(), nn.Linear(16 * 7 * 7, len(SHAPE_CLASSES), seed=seed + 2))
+
+
+def main(argv=None):
+    args = demo_args(__doc__, argv)
+    print(__doc__.strip().splitlines()[0])
+    from microdl import viz
+    by_hand()
+    save(viz.plot_convolution_steps(IMAGE, KERNEL), args, "convolution_steps.png")
+    save(viz.animate_convolution(IMAGE, KERNEL), args, "convolution.gif")
+    save(viz.plot_pooling_steps(POOL_INPUT), args, "pooling_steps.png")
+    save(viz.animate_pooling(POOL_INPUT), args, "pooling.gif")
+
+    n_train, n_test, epochs = (QUICK_TRAIN, QUICK_TEST, QUICK_EPOCHS) if args.quick else (TRAIN, TEST, EPOCHS)
+    X, y = shapes(n_train, seed=args.seed)
+    Xt, yt = shapes(n_test, seed=args.seed + 1)
+    manual_seed(args.seed)
+    model = small_cnn(args.seed)
+    history = train.fit(model, losses.cross_entropy, optim.Adam(model.parameters(), lr=3e-3), (X, y),
+                        epochs=epochs, batch_size=32, seed=args.seed, validation=(Xt, yt),
+                        progress=None if not args.quick else False)
+    print(f"  a CNN on {n_train} shape images, {epochs} epochs: test accuracy "
+          f"{history.epoch['val_accuracy'][-1]:.0%} ({', '.join(SHAPE_CLASSES)})")
+    save(viz.plot_history(history), args, "shapes_training.png")
+    save(viz.plot_filters(model.layers[0]), args, "shapes_filters.png")
+    save(viz.plot_feature_maps(model, Xt[0]), args, "shapes_feature_maps.png")
+    finish(args)
+    return history.epoch["val_accuracy"][-1]
+
+
+if __name__ == "__main__":
+    main()
