@@ -3,9 +3,12 @@
     tour            run every lesson in order (quick; --full for the real thing)
     demos           list the lessons
     run NAME        run one lesson (extra options go to the demo)
+    graph "EXPR"    draw the computational graph of an expression, after backward()
+    doctor          versions, graphviz, datasets, plotting backend
 """
 import argparse
 import importlib.util
+import os
 import sys
 import time
 from pathlib import Path
@@ -33,12 +36,17 @@ def summary(path):
     return text[start + 3:text.find("\n", start)].strip() if start >= 0 else path.stem
 
 
-def run_demo(path, argv):
-    """Import the script as a module and call its main(argv)."""
+def load_demo(path):
+    """Import a demo script as a module (its settings and functions)."""
     spec = importlib.util.spec_from_file_location(f"microdl_demo_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.main(argv)
+    return module
+
+
+def run_demo(path, argv):
+    """Run a demo's main(argv) in this process."""
+    return load_demo(path).main(argv)
 
 
 def find_demo(name):
@@ -53,6 +61,7 @@ def find_demo(name):
 
 def cmd_tour(args):
     out = Path(args.out)
+    _check_writable(out)
     started = time.perf_counter()
     demos = list_demos()
     for i, (name, path) in enumerate(demos.items(), 1):
@@ -73,6 +82,72 @@ def cmd_run(args):
     return 0
 
 
+def cmd_graph(args):
+    from .expression import evaluate, parse_values
+    try:
+        root = evaluate(args.expression, parse_values(args.values))
+    except (SyntaxError, NameError, ValueError, TypeError) as error:
+        raise SystemExit(f"microdl graph: {error}") from None
+    root.label = root.label or args.label
+    root.backward()
+    out = Path(args.out)
+    if out.suffix.lower() not in (".svg", ".png", ".pdf", ".dot", ".gv"):
+        raise SystemExit(f"microdl graph: --out {out} needs a .svg, .png, .pdf or .dot suffix")
+    _check_writable(out.parent)
+    from .viz import draw_graph
+    drawing = draw_graph(root, show_local=args.local, renderer=args.renderer)
+    path = drawing.save(out)
+    print(f"{args.label} = {args.expression} = {root.data:.6g}")
+    for leaf in sorted((n for n in _leaves(root) if n.label), key=lambda n: n.label):
+        print(f"  d{args.label}/d{leaf.label} = {leaf.grad:.6g}")
+    print(f"saved {path} ({drawing.renderer} renderer)")
+    return 0
+
+
+def _leaves(root):
+    from .autodiff import topological_order
+    return [n for n in topological_order(root) if not n._prev]
+
+
+def _check_writable(folder):
+    folder = folder if str(folder) else Path(".")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise SystemExit(f"microdl: cannot create the folder {folder}: {error.strerror}") from None
+    if not os.access(folder, os.W_OK):
+        raise SystemExit(f"microdl: the folder {folder} is not writable; choose another with --out")
+
+
+def cmd_doctor(args):
+    import platform
+    import shutil
+    import subprocess
+    from importlib import metadata
+    print(f"microdl {__version__} on Python {platform.python_version()} ({platform.system()} {platform.machine()})")
+    for package in ("numpy", "matplotlib", "graphviz", "tqdm", "pytest", "hypothesis", "torch"):
+        try:
+            version = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            version = "not installed" + (" (optional: benchmarks compare with it)" if package == "torch" else "")
+        print(f"  {package:<11} {version}")
+    dot = shutil.which("dot")
+    if dot:
+        found = subprocess.run([dot, "-V"], capture_output=True, text=True)
+        print(f"  graphviz dot: {dot} ({(found.stderr or found.stdout).strip()}): graphs use graphviz")
+    else:
+        print("  graphviz dot: not found - graphs use microdl's built-in renderer "
+              "(install the graphviz system package for graphviz layouts)")
+    from .data import dataset_info, find_dataset
+    for name in ("mnist", "fashion-mnist"):
+        folder = find_dataset(name)
+        where = str(folder) if folder else "not found (downloaded on first use, or see the README)"
+        print(f"  {dataset_info(name).title + ':':<14} {where}")
+    import matplotlib
+    print(f"  matplotlib backend: {matplotlib.get_backend()}")
+    return 0
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="microdl", description="microdl: see how neural networks learn.")
     parser.add_argument("--version", action="version", version=f"microdl {__version__}")
@@ -88,6 +163,17 @@ def build_parser():
     run.add_argument("name", help="a demo name from `microdl demos`")
     run.add_argument("demo_args", nargs=argparse.REMAINDER, help="options for the demo")
     run.set_defaults(func=cmd_run)
+    graph = sub.add_parser("graph", help='draw an expression\'s graph: microdl graph "a*b + c.tanh()" '
+                                         '--values a=2,b=-3,c=0.5 --out g.svg')
+    graph.add_argument("expression", help="e.g. \"a*b + c.tanh()\"")
+    graph.add_argument("--values", default="", help="name=number pairs, e.g. a=2,b=-3,c=0.5")
+    graph.add_argument("--out", default="graph.svg", help="output file: .svg, .png, .pdf or .dot")
+    graph.add_argument("--label", default="L", help="name of the result (default L)")
+    graph.add_argument("--local", action="store_true", help='write "local x upstream" on each edge')
+    graph.add_argument("--renderer", choices=["auto", "graphviz", "builtin"], default="auto")
+    graph.set_defaults(func=cmd_graph)
+    doctor = sub.add_parser("doctor", help="check the installation")
+    doctor.set_defaults(func=cmd_doctor)
     return parser
 
 

@@ -42,13 +42,18 @@ def save(figure, args, name):
         import matplotlib.pyplot as plt
         if not args.show:
             plt.close(figure)  # keep memory flat across a tour of many figures
-    elif hasattr(figure, "to_jshtml"):  # a matplotlib Animation: GIF with Pillow (no ffmpeg needed)
+    elif _is_matplotlib_animation(figure):  # a GIF with Pillow (no ffmpeg needed)
         from matplotlib.animation import PillowWriter
         figure.save(path, writer=PillowWriter(fps=1), dpi=72)
     else:
         figure.save(path)
     print(f"  saved {path}")
     return path
+
+
+def _is_matplotlib_animation(figure):
+    from matplotlib.animation import Animation
+    return isinstance(figure, Animation)
 
 
 def finish(args):

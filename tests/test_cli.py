@@ -1,0 +1,72 @@
+"""The command line: tour, demos, run, graph, doctor, and its errors."""
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from microdl import cli
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "microdl", *args], capture_output=True, text=True)
+
+
+def test_demos_lists_every_lesson():
+    out = run("demos")
+    assert out.returncode == 0
+    lines = out.stdout.strip().splitlines()
+    assert len(lines) == 10 and lines[0].split()[0] == "perceptron" and "Lesson 1" in lines[0]
+
+
+def test_graph_draws_an_expression_after_backward(tmp_path):
+    out = run("graph", "a*b + c.tanh()", "--values", "a=2,b=-3,c=0.5", "--out", str(tmp_path / "g.svg"))
+    assert out.returncode == 0, out.stderr
+    assert "dL/da = -3" in out.stdout and "dL/db = 2" in out.stdout
+    svg = ET.parse(tmp_path / "g.svg")
+    text = " ".join(t for t in svg.getroot().itertext())
+    for label in ("a", "b", "c", "L"):
+        assert label in text
+
+
+@pytest.mark.parametrize("expression, values, message", [
+    ("a*b + __import__('os').system('x')", "a=1,b=2", "not allowed"),
+    ("a * q", "a=1", "'q' has no value"),
+    ("a *", "a=1", "cannot read the expression"),
+    ("a + 1", "a=one", "is not a number"),
+    ("2 + 3", "", "uses no named value"),
+])
+def test_graph_refuses_bad_expressions_clearly(expression, values, message, tmp_path):
+    out = run("graph", expression, "--values", values, "--out", str(tmp_path / "g.svg"))
+    assert out.returncode != 0
+    assert message in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_unknown_demo_and_unwritable_folder():
+    out = run("run", "nope")
+    assert out.returncode != 0 and "unknown demo 'nope'" in out.stderr and "perceptron" in out.stderr
+    out = run("tour", "--out", "/proc/forbidden")
+    assert out.returncode != 0 and "cannot create the folder" in out.stderr
+
+
+def test_run_one_demo(tmp_path):
+    out = run("run", "perceptron", "--quick", "--out", str(tmp_path))
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "perceptron_graph.png").is_file()
+
+
+def test_doctor_reports_versions_renderer_and_datasets(monkeypatch, capsys):
+    assert cli.main(["doctor"]) == 0
+    text = capsys.readouterr().out
+    assert "numpy" in text and "graphviz dot:" in text and "Fashion-MNIST:" in text and "backend" in text
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    cli.main(["doctor"])
+    assert "built-in renderer" in capsys.readouterr().out
+
+
+def test_tour_runs_every_lesson_quickly(tmp_path, capsys):
+    assert cli.main(["tour", "--out", str(tmp_path)]) == 0
+    text = capsys.readouterr().out
+    assert "=== 10/10" in text and f"Figures are in {tmp_path.resolve()}" in text
+    assert len(list(tmp_path.glob("*/*.png"))) >= 25

@@ -1,0 +1,43 @@
+"""Every lesson runs headless in quick mode and writes its figures."""
+import matplotlib.image
+import numpy as np
+import pytest
+
+from microdl import cli
+
+FIGURES = {
+    "perceptron": ["perceptron.png", "perceptron_graph.png"],
+    "backprop": ["backprop_graph.png", "backprop.gif"],
+    "losses": ["losses.png"],
+    "gradient_descent": ["learning_rates.png", "optimizers.png"],
+    "sgd_vs_batch": ["sgd_vs_batch.png"],
+    "activations": ["activations.png", "softmax.png", "gradient_norms.png", "dead_relus.png"],
+    "moons_mlp": ["boundary_evolution.png", "decision_boundary.png"],
+    "convolution": ["convolution_steps.png", "convolution.gif", "pooling_steps.png", "pooling.gif",
+                    "shapes_training.png", "shapes_filters.png", "shapes_feature_maps.png"],
+    "mnist": ["training_curves.png", "confusion_matrix.png", "misclassified.png", "feature_maps.png",
+              "filters.png"],
+    "transfer_learning": ["transfer_curves.png", "transfer_confusion.png"],
+}
+
+
+def test_every_demo_is_listed_with_its_figures():
+    assert list(cli.list_demos()) == list(FIGURES)
+
+
+@pytest.mark.parametrize("name", list(FIGURES))
+def test_demo_runs_in_quick_mode_and_saves_its_figures(name, tmp_path, capsys):
+    cli.run_demo(cli.find_demo(name), ["--quick", "--out", str(tmp_path), "--seed", "0"])
+    printed = capsys.readouterr().out
+    assert printed.startswith("Lesson")
+    for figure in FIGURES[name]:
+        path = tmp_path / figure
+        assert path.is_file(), f"{name} did not save {figure}"
+        if figure.endswith(".png"):
+            pixels = matplotlib.image.imread(path)
+            assert np.std(pixels) > 0.01, f"{figure} is blank"
+
+
+def test_transfer_learning_settings_follow_the_seed_text():
+    module = cli.load_demo(cli.find_demo("transfer_learning"))
+    assert module.BATCH_SIZE == 32 and module.EPOCHS == 4 and len(module.NEW_CLASSES) == 3
