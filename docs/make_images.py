@@ -1,0 +1,38 @@
+"""Redraw the README's pictures into docs/images/: python docs/make_images.py"""
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from microdl import Value, viz  # noqa: E402
+from microdl.data import house_prices  # noqa: E402
+from microdl.nn import Neuron  # noqa: E402
+
+IMAGES = ROOT / "docs" / "images"
+
+
+def main():
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    x = [Value(v, label=f"X{i + 1}") for i, v in enumerate([1.0, 0.0, 1.0])]
+    neuron = Neuron(3, activation="sigmoid", weights=[0.3, 0.5, 0.2], bias=-0.1)
+    y = neuron(x)
+    y.label = "Y"
+    y.backward()
+    viz.draw_graph(y, params=neuron, show_local=True, renderer="builtin").save(IMAGES / "perceptron_graph.png")
+    size, price = house_prices(50, seed=0)
+    viz.compare_batch_sizes(size, price, (1, 16, None), 0.1, 3).savefig(
+        IMAGES / "sgd_vs_batch.png", dpi=80, bbox_inches="tight")
+    image = [[1, 1, 1, 0, 0], [0, 1, 1, 1, 0], [0, 0, 1, 1, 1], [0, 0, 1, 1, 0], [0, 1, 1, 0, 0]]
+    kernel = [[1, 0, 1], [0, 1, 0], [1, 0, 1]]
+    viz.plot_convolution_steps(image, kernel, cells=[(0, 0), (1, 1)]).savefig(
+        IMAGES / "convolution_steps.png", dpi=80, bbox_inches="tight")
+    for path in sorted(IMAGES.glob("*.png")):
+        print(f"saved {path.relative_to(ROOT)} ({path.stat().st_size // 1024} KiB)")
+
+
+if __name__ == "__main__":
+    main()
