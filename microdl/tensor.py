@@ -94,11 +94,13 @@ class Tensor:
 
     def __add__(self, other):
         other = _tensor(other, self)
+        _check_broadcast("+", self, other)
         return Tensor._make(self.data + other.data, (self, other), "+",
                             lambda g: (g, g))  # d(a+b)/da = d(a+b)/db = 1
 
     def __mul__(self, other):
         other = _tensor(other, self)
+        _check_broadcast("*", self, other)
         a, b = self.data, other.data
         return Tensor._make(a * b, (self, other), "*", lambda g: (g * b, g * a))  # d(ab)/da = b
 
@@ -114,6 +116,10 @@ class Tensor:
     def __matmul__(self, other):
         other = _tensor(other, self)
         a, b = self.data, other.data
+        if a.ndim == 0 or b.ndim == 0 or a.shape[-1] != b.shape[-2 if b.ndim > 1 else 0]:
+            raise ValueError(f"matmul: {a.shape} @ {b.shape} needs the last dimension of the left "
+                             f"operand to equal the {'second-to-last' if b.ndim > 1 else 'only'} "
+                             f"dimension of the right one")
         needs = (self.requires_grad, other.requires_grad)
         return Tensor._make(a @ b, (self, other), "@", lambda g: _matmul_local(g, a, b, needs))
 
@@ -378,6 +384,18 @@ def _tensor(x, like):
     out._grad, out.label, out.requires_grad = None, "", False
     out._prev, out._op, out._local = (), "", None
     return out
+
+
+def _check_broadcast(op, a, b):
+    """A clear error when two shapes do not broadcast (NumPy's rule: align from the right;
+    each pair of sizes must be equal or one of them 1)."""
+    if a.data.shape != b.data.shape:
+        try:
+            np.broadcast_shapes(a.data.shape, b.data.shape)
+        except ValueError:
+            raise ValueError(f"'{op}': shapes {a.data.shape} and {b.data.shape} do not broadcast "
+                             f"(aligned from the right, each pair of sizes must be equal or 1); "
+                             f"reshape one of them") from None
 
 
 def _number_or_array(x):

@@ -192,8 +192,12 @@ def test_bad_data_is_a_clear_type_error(bad):
 
 def test_bad_shapes_are_named():
     a, b = Tensor(np.ones((2, 3))), Tensor(np.ones((4, 5)))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"matmul: \(2, 3\) @ \(4, 5\)"):
         a @ b
+    with pytest.raises(ValueError, match=r"'\+': shapes \(2, 3\) and \(4, 5\) do not broadcast"):
+        a + b
+    with pytest.raises(ValueError, match=r"'\*': shapes \(2, 3\) and \(4, 5\) do not broadcast"):
+        a * b
     with pytest.raises(ValueError, match=r"cannot reshape a tensor of shape \(2, 3\)"):
         a.reshape(4, 2)
     with pytest.raises(ValueError, match="axis 5 is out of range"):
