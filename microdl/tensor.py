@@ -467,37 +467,3 @@ def stack(tensors, axis=0):
     tensors = tuple(t if isinstance(t, Tensor) else Tensor(t) for t in tensors)
     return Tensor._make(np.stack([t.data for t in tensors], axis=axis), tensors, "stack",
                         lambda g: tuple(np.moveaxis(g, axis, 0)))
-
-
-def check_tensor_function(f, inputs, eps):
-    """gradcheck rows for a function of Tensors (see microdl.gradcheck)."""
-    arrays = [np.array(x.data if isinstance(x, Tensor) else x, dtype=np.float64) for x in inputs]
-    leaves = [Tensor(a, requires_grad=True) for a in arrays]
-    out = f(*leaves)
-    if not isinstance(out, Tensor):
-        raise TypeError(f"gradcheck: f must return a Tensor, got {type(out).__name__}")
-    # reduce to a scalar by a random inner product: checks every output at once
-    projection = np.random.default_rng(0).normal(size=out.shape)
-    (out * projection).sum().backward()
-    rows = []
-    for i, (array, leaf) in enumerate(zip(arrays, leaves)):
-        numeric = np.zeros_like(array)
-        for k in np.ndindex(array.shape):
-            saved = array[k]
-            values = []
-            for shift in (eps, -eps):
-                array[k] = saved + shift
-                with autodiff.no_grad():
-                    values.append(float((f(*[Tensor(a) for a in arrays]).data * projection).sum()))
-            array[k] = saved
-            numeric[k] = (values[0] - values[1]) / (2 * eps)
-        analytic = leaf.grad
-        error = np.abs(analytic - numeric)
-        # the element furthest outside the tolerance (error relative to |numeric|)
-        badness = error / (1e-8 + np.abs(numeric)) + error
-        worst = np.unravel_index(np.argmax(badness), error.shape) if error.size else ()
-        rows.append((f"x{i}{list(worst) if worst else ''}", array,
-                     float(analytic[worst]) if error.size else 0.0,
-                     float(numeric[worst]) if error.size else 0.0,
-                     float(error[worst]) if error.size else 0.0))
-    return rows
