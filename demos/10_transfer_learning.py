@@ -23,6 +23,7 @@ PRETRAIN_CLASSES = [0, 1, 2, 3, 4, 5, 6]     # T-shirt .. Shirt
 NEW_CLASSES = [7, 8, 9]                      # Sneaker, Bag, Ankle boot: never seen before
 PRETRAIN_EPOCHS = 3
 BATCH_SIZE, EPOCHS = 32, 4                   # the seed text's transfer-learning settings
+HEAD_LR = 5e-3
 QUICK_PER_CLASS = 150
 
 
@@ -81,7 +82,7 @@ def main(argv=None):
     print(f"  frozen: {frozen:,} weights; trained: {sum(p.size for p in trainable):,} (the new head)")
     Xb, yb = select(X, y, new, limit(new))
     Xbt, ybt = select(Xt, yt, new, limit(new))
-    transfer = train.fit(model, losses.cross_entropy, optim.Adam(trainable, lr=1e-3), (Xb, yb),
+    transfer = train.fit(model, losses.cross_entropy, optim.Adam(trainable, lr=HEAD_LR), (Xb, yb),
                          epochs=EPOCHS, batch_size=BATCH_SIZE, seed=args.seed, validation=(Xbt, ybt),
                          progress=False if args.quick else None)
     accuracy = transfer.epoch["val_accuracy"][-1]
