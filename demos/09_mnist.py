@@ -73,14 +73,14 @@ def train_model(X, y, Xt, yt, epochs, seed=0, width=16, progress=None):
 
 def options(parser):
     parser.add_argument("--dataset", choices=["fashion", "mnist"], default="fashion")
-    parser.add_argument("--epochs", type=int, default=None, help=f"default {EPOCHS} (1 with --quick)")
+    parser.add_argument("--epochs", type=int, default=None, help=f"default {EPOCHS} (2 with --quick)")
 
 
 def main(argv=None):
     args = demo_args(__doc__, argv, options)
     print(__doc__.strip().splitlines()[0])
     X, y, Xt, yt, classes, name = load(args.dataset, args.quick, args.seed)
-    epochs = args.epochs or (1 if args.quick else EPOCHS)
+    epochs = args.epochs or (2 if args.quick else EPOCHS)
     print(f"  {name}: {len(X):,} training and {len(Xt):,} test images of {X.shape[2]}x{X.shape[3]}, "
           f"{len(classes)} classes; {epochs} epochs at batch size {BATCH_SIZE}")
     model, history, seconds = train_model(X, y, Xt, yt, epochs, args.seed, width=8 if args.quick else 16,
