@@ -43,6 +43,8 @@ TITLE_SIZE = 14
 START_MARKER = dict(marker="o", markersize=10, markerfacecolor="white", markeredgewidth=2)
 MINIMUM_MARKER = dict(marker="*", markersize=16, color=BLACK, markerfacecolor=YELLOW)
 DIVERGED_MARKER = dict(marker="X", markersize=12, color=VERMILLION)
+#: where a path ended (after its last step); give it the path's colour: dict(END_MARKER, color=c)
+END_MARKER = dict(marker="s", markersize=9, markeredgecolor=BLACK, markeredgewidth=1.5)
 
 
 def rc():
@@ -103,6 +105,17 @@ def new_figure(nrows=1, ncols=1, width=6.0, height=4.5, **kwargs):
     with plt.rc_context(rc()):
         fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), **kwargs)
     return fig, axes
+
+
+def new_mosaic(mosaic, width, height, **kwargs):
+    """A Figure of named Axes (plt.subplot_mosaic) with the house style applied.
+
+    mosaic: rows of names, e.g. [["paths", "full"], ["paths", "batch"]]; kwargs go to
+    subplot_mosaic (layout="constrained", width_ratios=...). Returns (figure, {name: Axes}).
+    """
+    import matplotlib.pyplot as plt
+    with plt.rc_context(rc()):
+        return plt.subplot_mosaic(mosaic, figsize=(width, height), **kwargs)
 
 
 def axes_or_new(ax, width=6.0, height=4.5):

@@ -27,9 +27,10 @@ from ..data.toy import house_prices
 from ..nn import functional as F
 from ..tensor import Tensor
 from . import style
-from .landscape import (_draw_landscape, _add_colorbar, _exploded, _read_only, _regression_data,
-                        _shares_start, _start_and_minimum_handles, landscape_view,
-                        linear_regression_loss)
+from .contours import add_colorbar, landscape_view
+from .descent import exploded, read_only
+from .landscape_panel import draw_landscape, marker_legend_handles, path_colors, shares_start
+from .losses2d import linear_regression_loss, regression_data
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,7 +76,7 @@ def batch_trajectory(x, y, batch_size=1, lr=0.1, epochs=5, start=(0.0, 0.0), see
     optim.SGD step. Stops early with diverged=True if the loss explodes.
     Returns a BatchTrajectory.
     """
-    x, y = _regression_data(x, y)
+    x, y = regression_data(x, y)
     full_loss = linear_regression_loss(x, y)
     loader = DataLoader(x, y, batch_size=batch_size, shuffle=True, seed=seed)
     theta = Tensor(np.array(start, dtype=float).reshape(2), requires_grad=True, label="(w, b)")
@@ -89,14 +90,14 @@ def batch_trajectory(x, y, batch_size=1, lr=0.1, epochs=5, start=(0.0, 0.0), see
                 points.append(theta.data.copy())
                 losses.append(float(full_loss(*theta.data)))
                 seen.append(seen[-1] + len(xb))
-                if _exploded(points[-1], losses[-1], losses[0], blowup):
+                if exploded(points[-1], losses[-1], losses[0], blowup):
                     diverged = True
                     break
             if diverged:
                 break
     return BatchTrajectory(
-        points=_read_only(np.array(points)), losses=_read_only(np.array(losses)),
-        batch_losses=_read_only(np.array(batch_losses)), examples_seen=_read_only(np.array(seen)),
+        points=read_only(np.array(points)), losses=read_only(np.array(losses)),
+        batch_losses=read_only(np.array(batch_losses)), examples_seen=read_only(np.array(seen)),
         batch_size=loader.batch_size, iterations_per_epoch=loader.iterations_per_epoch,
         num_examples=len(x), diverged=diverged, lr=float(lr),
         label=_label(loader.batch_size, len(x), loader.iterations_per_epoch, diverged))
@@ -135,39 +136,30 @@ def compare_batch_sizes(x=None, y=None, batch_sizes=(1, 16, None), lr=0.1, epoch
     """
     if x is None or y is None:
         x, y = house_prices(50, seed=0)
-    x, y = _regression_data(x, y)
+    x, y = regression_data(x, y)
     rates = list(lr) if np.ndim(lr) == 1 else [lr] * len(batch_sizes)
     if len(rates) != len(batch_sizes):
         raise ValueError(f"compare_batch_sizes: {len(rates)} learning rates for "
                          f"{len(batch_sizes)} batch sizes; give one lr, or one per batch size")
     runs = [batch_trajectory(x, y, size, rate, epochs, start, seed) for size, rate in zip(batch_sizes, rates)]
-    colors = [style.CYCLE[i % len(style.CYCLE)] for i in range(len(runs))]
+    colors = path_colors(len(runs))
     loss = linear_regression_loss(x, y, start=start)
-    figure = _new_mosaic()
-    axes = figure.axes_dict
-    filled, chosen = _draw_landscape(axes["paths"], loss, runs, _view_around(runs, loss), 16,
-                                     "auto", True, colors)
-    _add_colorbar(figure, filled, chosen, axes["paths"])
+    figure, axes = style.new_mosaic([["paths", "full"], ["paths", "batch"]], width=16, height=9,
+                                    layout="constrained", width_ratios=[1.1, 1])
+    filled, chosen = draw_landscape(axes["paths"], loss, runs, _view_around(runs, loss), 16,
+                                    "auto", True, colors)
+    add_colorbar(figure, filled, chosen, axes["paths"])
     axes["paths"].set_title("Paths on the loss over all the data")
     _plot_full_losses(axes["full"], loss, runs, colors)
     _plot_batch_losses(axes["batch"], runs, colors)
     handles = axes["paths"].get_legend_handles_labels()[0]
-    handles += _start_and_minimum_handles(runs, loss, True, _shares_start(runs))
+    handles += marker_legend_handles(runs, loss, True, shares_start(runs))
     figure.legend(handles=handles, loc="outside lower center", ncol=2, frameon=False)
     n = len(x)
     same_lr = f", lr = {rates[0]:g}" if len(set(rates)) == 1 else ""
     figure.suptitle(f"Same data ({n} examples), same start, same budget: {epochs} epochs = "
                     f"{epochs * n:,} examples seen by each{same_lr}", fontsize=style.TITLE_SIZE + 2)
     return style.projector_text(figure)
-
-
-def _new_mosaic():
-    import matplotlib.pyplot as plt
-    with plt.rc_context(style.rc()):
-        figure, axes = plt.subplot_mosaic([["paths", "full"], ["paths", "batch"]], figsize=(16, 9),
-                                          layout="constrained", width_ratios=[1.1, 1])
-    figure.axes_dict = axes
-    return figure
 
 
 def _view_around(runs, loss, margin=0.15):
