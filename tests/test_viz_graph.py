@@ -17,7 +17,7 @@ from PIL import Image
 
 from microdl import Value, topological_order
 from microdl.nn import MLP, Neuron
-from microdl.viz import graph as graph_module
+from microdl.viz import graph_dot as graph_module
 from microdl.viz.backprop_animation import animate_backprop
 from microdl.viz.graph import GraphDrawing, draw_graph
 

@@ -25,8 +25,9 @@ Uses the built-in layout (no Graphviz needed); `collapse=` as in draw_graph.
 """
 from dataclasses import replace
 
-from .graph import (_holds, _requires_grad, _Structure, _label, build_diagram, builtin_layout, draw_builtin,
-                    figure_bytes, grads_computed, node_sizes, title_width, with_states)
+from .graph_diagram import build_diagram, with_states
+from .graph_draw import builtin_layout, draw_builtin, figure_bytes, node_sizes, title_width
+from .graph_structure import GraphStructure, grads_computed, holds, label_of, requires_grad, root_name
 
 
 def animate_backprop(root, *, params=None, collapse=None, show_local=True, max_frames=60,
@@ -37,7 +38,7 @@ def animate_backprop(root, *, params=None, collapse=None, show_local=True, max_f
     that fire. max_frames: refuse longer animations (collapse, or draw a smaller graph).
     Returns a BackpropAnimation (.save(".gif" | ".html"), .frames(), Jupyter display).
     """
-    structure = _Structure(root, params, collapse, max_nodes=10 * max_frames)
+    structure = GraphStructure(root, params, collapse, max_nodes=10 * max_frames)
     firing = [u for u in reversed(structure.units)
               if u.kind == "group" or (u.kind == "value" and u.op is not None)]
     if len(firing) + 2 > max_frames:
@@ -67,7 +68,7 @@ def _final_gradients(structure):
     grads[id(root)] = 1.0
     for node in reversed(order):
         for child, local in zip(node._prev, node._local):
-            if _requires_grad(child):
+            if requires_grad(child):
                 grads[id(child)] += local * grads[id(node)]
     return grads, True
 
@@ -96,14 +97,14 @@ def _frames(structure, firing, show_local, title):
                 return final[id(root)], True
             got = [(p, slot) for p, slot in consumers[id(node)] if id(fired_by(p)) in fired]
             complete = len(got) == len(consumers[id(node)])
-            if not got or not _requires_grad(node):
+            if not got or not requires_grad(node):
                 return None, False
             if replayed:
                 return sum(p._local[slot] * final[id(p)] for p, slot in got), complete
             return (final[id(node)] if complete else None), complete
         return state
 
-    name = _label(root) or "output"
+    name = root_name(root)
     steps = len(firing)
     texts = [(f"Backprop, step 0 of {steps}: start at {name}",
               f"d{name} / d{name} = 1: the output's gradient with respect to itself")]
@@ -131,7 +132,7 @@ def _who(unit):
     node = unit.nodes[0]
     if unit.kind == "group":
         return unit.title
-    return _label(node) or f"the '{node._op}' node"
+    return label_of(node) or f"the '{node._op}' node"
 
 
 def _frame(structure, whole, state, fired, current, owner, text, lit):
@@ -154,10 +155,10 @@ def _frame(structure, whole, state, fired, current, owner, text, lit):
             changes["rows"] = tuple(
                 (key, "?" if not arrived else value if complete else f"{value} + …")
                 if key == "grad" else (key, value) for key, value in drawn.rows)
-            arrived = arrived or not any(_requires_grad(n) for n in shown)
+            arrived = arrived or not any(requires_grad(n) for n in shown)
         if unit is lit or owner[id(unit)] is current:
             changes["state"] = "firing"
-        elif not arrived and (unit.kind == "op" or not _holds(shown, structure.root)):
+        elif not arrived and (unit.kind == "op" or not holds(shown, structure.root)):
             changes["state"] = "waiting"
         node_states[drawn.id] = changes
     edge_states = {}
