@@ -4,8 +4,12 @@ Every function works headless, returns a Figure/Axes (taking `ax=` where a singl
 makes sense) or a graph object with `.save(path)`, and never calls plt.show() itself.
 
     graph.py          draw_graph: the computational graph with data and gradients
+                      (graph_structure, graph_diagram, graph_style, graph_dot, graph_draw
+                      and layout.py hold its parts)
     backprop_animation.py  animate_backprop: gradients arriving node by node
-    landscape.py      loss contours, descent paths, optimizers and learning rates compared
+    landscape.py      loss contours with descent paths, optimizers and learning rates compared
+                      (losses2d: the losses; descent: running optimizers; contours,
+                      landscape_panel: drawing; landscape3d, descent_animation)
     trajectories.py   SGD vs mini-batch vs full-batch gradient descent
     activations.py    activation functions, their derivatives, softmax
     conv.py           convolution and max pooling step by step
@@ -13,6 +17,7 @@ makes sense) or a graph object with `.save(path)`, and never calls plt.show() it
     boundary.py       decision boundaries of 2-D classifiers
     network.py        a small network drawn as neurons and weighted edges
     curves.py         training curves, gradient norms, dead ReLUs, confusion matrix
+    style.py          the one colour language and the projector-size text
 """
 from .activations import plot_activation, plot_activations, plot_softmax
 from .backprop_animation import BackpropAnimation, animate_backprop
