@@ -21,6 +21,7 @@ import numpy as np
 
 from .autodiff import no_grad
 from .data.loader import DataLoader
+from .nn.module import evaluation_mode
 from .tensor import Tensor
 from .value import Value
 
@@ -94,7 +95,7 @@ def accuracy(outputs, y, threshold=0.0):
 
 def predict(model, X, batch_size=256):
     """Outputs for X as a NumPy array, without recording a graph, in eval mode."""
-    with _evaluating(model), no_grad():
+    with evaluation_mode(model), no_grad():
         parts = [outputs_to_array(forward(model, X[i:i + batch_size])) for i in range(0, len(X), batch_size)]
     return np.concatenate(parts) if parts else np.zeros(0)
 
@@ -103,7 +104,7 @@ def evaluate(model, loss_fn, data, batch_size=256, threshold=0.0):
     """Average loss and accuracy on (X, y), in eval mode, without recording a graph."""
     X, y = data
     total_loss, correct = 0.0, 0.0
-    with _evaluating(model), no_grad():
+    with evaluation_mode(model), no_grad():
         for start in range(0, len(X), batch_size):
             Xb, yb = X[start:start + batch_size], y[start:start + batch_size]
             outputs = forward(model, Xb)
@@ -203,7 +204,7 @@ def dead_relu_fractions(model, X):
     if not getattr(model, "layers", None) or X is None:
         return {}
     fractions = {}
-    with _evaluating(model), no_grad():
+    with evaluation_mode(model), no_grad():
         h = np.asarray(X, dtype=float).tolist() if is_scalar_model(model) else Tensor(X)
         for name, layer in model.named_children():  # the layers, in order
             h = [layer(row) for row in h] if isinstance(h, list) else layer(h)
@@ -225,21 +226,6 @@ def _relu_activity(layer, output):
 
 
 # --- helpers -------------------------------------------------------------------------------------
-
-class _evaluating:
-    """Context: the model in eval mode (and its previous modes restored afterwards)."""
-
-    def __init__(self, model):
-        self.model = model
-
-    def __enter__(self):
-        self.modes = [(m, m.training) for _, m in self.model.named_modules()]
-        self.model.eval()
-
-    def __exit__(self, *exc):
-        for module, mode in self.modes:
-            module.training = mode
-
 
 def _number(loss):
     return float(loss.data) if isinstance(loss, (Value, Tensor)) else float(loss)

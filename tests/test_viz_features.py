@@ -7,7 +7,8 @@ import pytest
 from microdl import Tensor
 from microdl.nn import (BatchNorm2d, Conv2d, Dropout, Flatten, Linear, MaxPool2d, ReLU,
                         Sequential)
-from microdl.viz.features import evaluation_mode, layer_outputs, plot_feature_maps, plot_filters
+from microdl.nn.module import evaluation_mode
+from microdl.viz.features import layer_outputs, plot_feature_maps, plot_filters
 
 
 def assert_png_not_blank(fig, path):

@@ -10,6 +10,8 @@ A module finds its parts by looking at its own attributes, in the order they wer
 Anything else (numbers, strings, NumPy arrays such as BatchNorm's running statistics)
 is plain state, not a parameter.
 """
+from contextlib import contextmanager
+
 import numpy as np
 
 from ..tensor import Tensor
@@ -153,6 +155,23 @@ class Module:
             else:
                 lines.append("  (" + name + "): " + repr(module).replace("\n", "\n  "))
         return "\n".join(lines) + "\n)"
+
+
+@contextmanager
+def evaluation_mode(model):
+    """Run `model` in eval mode inside the block, then put every module back as it was
+    (predicting and plotting never leave a model switched out of training)."""
+    modules = [module for _, module in model.named_modules()]
+    saved = [(m, vars(m)["training"] if "training" in vars(m) else None) for m in modules]
+    model.eval()
+    try:
+        yield model
+    finally:
+        for module, training in saved:
+            if training is None:
+                vars(module).pop("training", None)  # it used the class default again
+            else:
+                module.training = training
 
 
 def _is_part(item):

@@ -36,7 +36,7 @@ from ..nn.module import Module
 from ..tensor import Tensor
 from ..train import forward, is_scalar_model, outputs_to_array
 from . import style
-from .features import evaluation_mode
+from ..nn.module import evaluation_mode
 
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 

@@ -12,8 +12,6 @@ After a ReLU the blue is gone: that is what the ReLU does.
 The model is run layer by layer under no_grad() in eval mode; its modes are restored
 afterwards, and no parameter, gradient or running statistic changes.
 """
-from contextlib import contextmanager
-
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
@@ -22,6 +20,7 @@ from matplotlib.colors import Normalize
 from ..autodiff import no_grad
 from ..nn.layers import (AvgPool2d, BatchNorm2d, Conv2d, LeakyReLU, MaxPool2d, ReLU, Sigmoid,
                          Tanh)
+from ..nn.module import evaluation_mode
 from ..tensor import Tensor
 from . import style
 
@@ -29,22 +28,6 @@ from . import style
 FEATURE_LAYERS = (Conv2d, ReLU, LeakyReLU, Tanh, Sigmoid, MaxPool2d, AvgPool2d, BatchNorm2d)
 
 PANEL_INCHES = 1.45
-
-
-@contextmanager
-def evaluation_mode(model):
-    """Run `model` in eval mode inside the block, then put every module back as it was."""
-    modules = [module for _, module in model.named_modules()]
-    saved = [(m, vars(m)["training"] if "training" in vars(m) else None) for m in modules]
-    model.eval()
-    try:
-        yield model
-    finally:
-        for module, training in saved:
-            if training is None:
-                vars(module).pop("training", None)  # it used the class default again
-            else:
-                module.training = training
 
 
 # --- the numbers -------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from ..nn.layers import Dropout, Flatten, LeakyReLU, Linear, ReLU, Sequential, S
 from ..nn.scalar import MLP, Layer, Neuron
 from ..tensor import Tensor
 from . import style
-from .features import evaluation_mode
+from ..nn.module import evaluation_mode
 
 ACTIVATION_SYMBOLS = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky", "linear": "Σ"}
 _TENSOR_ACTIVATIONS = {ReLU: "relu", Tanh: "tanh", Sigmoid: "sigmoid", LeakyReLU: "leaky_relu"}
