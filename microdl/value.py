@@ -17,6 +17,9 @@ Numerical rule for every op: outside its domain the result is nan (or +-inf at a
 or on overflow) with a RuntimeWarning that names the op and its input, as in NumPy;
 inside `microdl.detect_anomaly()` it is a FloatingPointError instead.
 Derivatives at kinks: relu'(0) = 0, leaky_relu'(0) = slope, abs'(0) = 0.
+
+Every Value gets a gradient (as in micrograd) unless its `requires_grad` is set to
+False, as `Module.freeze()` does; a Tensor, as in PyTorch, gets one only if it asks.
 """
 import math
 import numbers
