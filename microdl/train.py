@@ -181,7 +181,7 @@ def fit(model, loss_fn, optimizer, data, epochs=1, *, batch_size=32, shuffle=Tru
 def parameter_groups(model):
     """{layer name: its parameters}: the model's direct children that hold parameters
     (the layers of a Sequential or a scalar MLP), or the model itself."""
-    groups = {f"{name} ({type(child).__name__})": child.parameters()
+    groups = {_layer_name(name, child): child.parameters()
               for name, child in model.named_children() if child.parameters()}
     return groups or {type(model).__name__: model.parameters()}
 
@@ -210,8 +210,13 @@ def dead_relu_fractions(model, X):
             h = [layer(row) for row in h] if isinstance(h, list) else layer(h)
             active = _relu_activity(layer, h)
             if active is not None:
-                fractions[f"{name} ({type(layer).__name__})"] = float(1.0 - active.mean())
+                fractions[_layer_name(name, layer)] = float(1.0 - active.mean())
     return fractions
+
+
+def _layer_name(name, layer):
+    """How histories name a layer: its place in the model and its kind, '3 (Conv2d)'."""
+    return f"{name} ({type(layer).__name__})"
 
 
 def _relu_activity(layer, output):

@@ -52,8 +52,7 @@ def _mean(values):
 def mse_loss(prediction, target):
     """mean((prediction - target)^2)."""
     if isinstance(prediction, Tensor):
-        target = np.asarray(target.data if isinstance(target, Tensor) else target, dtype=prediction.dtype)
-        return F.mse_loss(prediction, target.reshape(prediction.shape) if target.size == prediction.size else target)
+        return F.mse_loss(prediction, _tensor_target(target, prediction))
     p = _values(prediction)
     t = _targets(target, len(p), "mse_loss")
     return _mean([(pi - ti) ** 2 for pi, ti in zip(p, t)])

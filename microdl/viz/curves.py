@@ -170,6 +170,11 @@ def plot_gradient_norms(history, log=True, ax=None, smooth=None):
     axes.set_ylabel("gradient norm ||dL/dW||" + (" (log scale)" if log else ""))
     axes.set_title("Gradient size per layer: tiny = vanishing, huge = exploding")
     axes.grid(alpha=0.3, which="major")
+    return _finish_layer_plot(fig, axes, ax)
+
+
+def _finish_layer_plot(fig, axes, ax):
+    """The per-layer legend beside the plot; the Figure, or the Axes when one was given."""
     axes.tick_params(labelsize=style.FONT_SIZE)
     axes.legend(title="layer (input → output)", loc="upper left", bbox_to_anchor=(1.02, 1.0),
                 borderaxespad=0, frameon=False, fontsize=style.FONT_SIZE)
@@ -200,12 +205,7 @@ def plot_dead_relus(history, ax=None):
     axes.set_ylabel("dead units (never > 0)")
     axes.set_title("Dead ReLUs: units that output 0 for every example")
     axes.grid(alpha=0.3)
-    axes.tick_params(labelsize=style.FONT_SIZE)
-    axes.legend(title="layer (input → output)", loc="upper left", bbox_to_anchor=(1.02, 1.0),
-                borderaxespad=0, frameon=False, fontsize=style.FONT_SIZE)
-    if ax is None:
-        fig.tight_layout()
-    return fig if ax is None else axes
+    return _finish_layer_plot(fig, axes, ax)
 
 
 # --- classification results ----------------------------------------------------------------------------
