@@ -18,22 +18,77 @@ Gradient semantics (as in PyTorch):
 
 The graph is walked with an explicit stack, never recursion, so a chain of a million
 ops backpropagates without hitting Python's recursion limit.
+
+Where every derivative lives: the op name a node carries in `_op` -> the file and
+function that compute its forward value and its local derivative, side by side.
+(Ops not listed, such as `-`, `/`, `mean`, `sqrt` or `softmax`, are compositions of
+these and make no node of their own.)
+
+    op                                Value engine             Tensor engine
+    +                                 value.py:Value.__add__   tensor.py:Tensor.__add__
+    *                                 value.py:Value.__mul__   tensor.py:Tensor.__mul__
+    **n  (a number exponent: **2)     value.py:Value.__pow__   tensor.py:Tensor.__pow__
+    **   (a Value/Tensor exponent)    value.py:_pow_value      tensor.py:_pow_tensor
+    @                                 -                        tensor.py:_matmul_local
+    exp                               value.py:Value.exp       tensor.py:Tensor.exp
+    log                               value.py:Value.log       tensor.py:Tensor.log
+    tanh                              value.py:Value.tanh      tensor.py:Tensor.tanh
+    sigmoid                           value.py:Value.sigmoid   tensor.py:Tensor.sigmoid
+    ReLU                              value.py:Value.relu      tensor.py:Tensor.relu
+    LeakyReLU                         value.py:Value.leaky_relu  tensor.py:Tensor.leaky_relu
+    abs                               value.py:Value.abs       tensor.py:Tensor.abs
+    clip                              -                        tensor.py:Tensor.clip
+    sum                               value.py:Value.sum       tensor.py:Tensor.sum
+    dot                               value.py:Value.dot       -
+    max                               -                        tensor.py:Tensor.max
+    reshape                           -                        tensor.py:Tensor.reshape
+    permute                           -                        tensor.py:Tensor.permute
+    index                             -                        tensor.py:Tensor.__getitem__
+    pad                               -                        tensor.py:Tensor.pad
+    astype                            -                        tensor.py:Tensor.astype
+    concat                            -                        tensor.py:concatenate
+    stack                             -                        tensor.py:stack
+    conv2d                            -                        conv.py:conv2d
+    max_pool2d                        -                        conv.py:_pool
+    avg_pool2d                        -                        conv.py:_pool
+    linear                            -                        fused.py:linear
+    log_softmax                       -                        fused.py:log_softmax
+    cross_entropy                     -                        fused.py:cross_entropy
+    binary_cross_entropy_with_logits  -                        fused.py:binary_cross_entropy_with_logits
+    batch_norm                        -                        fused.py:_normalise_by_batch
+
+Grad mode (`no_grad`) and anomaly mode (`detect_anomaly`) are per thread, as in
+PyTorch: every new thread starts with the graph recorded and anomaly checks off, and a
+`no_grad()` block in one thread never stops another thread from recording its graph.
 """
 import math
+import threading
 from contextlib import contextmanager
 
 import numpy as np
 
 
-class _GradMode:
-    """Process-wide switches, changed only through the context managers below."""
-    enabled = True     # record the graph of ops (False inside `no_grad()`)
-    anomaly = False    # stop at the first nan/inf (True inside `detect_anomaly()`)
+__all__ = ["is_grad_enabled", "no_grad", "detect_anomaly", "topological_order", "backward"]
+
+
+class _Modes(threading.local):
+    """Per-thread switches, changed only through the context managers below.
+
+    `threading.local` runs __init__ once in each thread that touches it, so every
+    thread starts from the defaults, whatever the others are doing.
+    """
+
+    def __init__(self):
+        self.grad_enabled = True   # record the graph of ops (False inside `no_grad()`)
+        self.anomaly = False       # stop at the first nan/inf (True inside `detect_anomaly()`)
+
+
+_modes = _Modes()
 
 
 def is_grad_enabled():
-    """True unless inside a `no_grad()` block."""
-    return _GradMode.enabled
+    """True unless this thread is inside a `no_grad()` block."""
+    return _modes.grad_enabled
 
 
 @contextmanager
@@ -47,12 +102,12 @@ def no_grad():
     >>> b._prev
     ()
     """
-    previous = _GradMode.enabled
-    _GradMode.enabled = False
+    previous = _modes.grad_enabled
+    _modes.grad_enabled = False
     try:
         yield
     finally:
-        _GradMode.enabled = previous
+        _modes.grad_enabled = previous
 
 
 @contextmanager
@@ -62,12 +117,12 @@ def detect_anomaly():
     The message names the op and its inputs, so you see where a nan was born
     instead of where it finally showed up in the loss.
     """
-    previous = _GradMode.anomaly
-    _GradMode.anomaly = True
+    previous = _modes.anomaly
+    _modes.anomaly = True
     try:
         yield
     finally:
-        _GradMode.anomaly = previous
+        _modes.anomaly = previous
 
 
 def topological_order(root):
@@ -102,7 +157,7 @@ def backward(root, seed):
         if node._prev:
             node.zero_grad()
     root.grad = root.grad + seed
-    check = _GradMode.anomaly
+    check = _modes.anomaly
     for node in reversed(order):
         if node._prev:
             node._backward()

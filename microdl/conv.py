@@ -16,8 +16,9 @@ scan order (top row first, then left to right) gets the whole gradient.
 """
 import numpy as np
 
-from .allocator import reuse_freed_memory
 from .tensor import Tensor
+
+__all__ = ["conv2d", "max_pool2d", "avg_pool2d"]
 
 
 def _pair(v, name):
@@ -78,7 +79,6 @@ def conv2d(x, weight, bias=None, stride=1, padding=0):
     """
     x = x if isinstance(x, Tensor) else Tensor(x)
     _check_nchw("conv2d", x)
-    reuse_freed_memory()
     if weight.ndim != 4:
         raise ValueError(f"conv2d: weight must be 4-D (out_channels, in_channels, KH, KW), got {weight.shape}")
     n, c, h, w = x.shape
@@ -140,7 +140,6 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0):
 def _pool(op, x, kernel_size, stride, padding):
     x = x if isinstance(x, Tensor) else Tensor(x)
     _check_nchw(op, x)
-    reuse_freed_memory()
     kernel = _pair(kernel_size, f"{op} kernel_size")
     stride = kernel if stride is None else _pair(stride, f"{op} stride")
     padding = _pair(padding, f"{op} padding")
@@ -178,4 +177,4 @@ def _pool(op, x, kernel_size, stride, padding):
                 dwindow[...] = share
         return (_unpad_to_nchw(dbuf, x.shape, padding),)
 
-    return Tensor._make(out.transpose(3, 0, 1, 2), (x,), op, local)
+    return Tensor._make(out.transpose(3, 0, 1, 2), (x,), "max_pool2d" if is_max else "avg_pool2d", local)

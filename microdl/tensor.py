@@ -20,7 +20,9 @@ array([[ 2., -4.],
 import numpy as np
 
 from . import autodiff
-from .autodiff import _GradMode
+from .autodiff import _modes
+
+__all__ = ["Tensor", "concatenate", "stack"]
 
 
 class Tensor:
@@ -40,10 +42,10 @@ class Tensor:
         """The result of an op: records the graph if any input needs a gradient."""
         out = cls.__new__(cls)
         out.data, out._grad, out.label = data, None, ""
-        if _GradMode.enabled and any(c.requires_grad for c in children):
+        if _modes.grad_enabled and any(c.requires_grad for c in children):
             out.requires_grad = True
             out._prev, out._op, out._local = children, op, local
-            if _GradMode.anomaly:
+            if _modes.anomaly:
                 autodiff.check_forward(out)
         else:
             out.requires_grad = False

@@ -27,7 +27,9 @@ import warnings
 from operator import mul
 
 from . import autodiff
-from .autodiff import _GradMode
+from .autodiff import _modes
+
+__all__ = ["Value"]
 
 
 class Value:
@@ -48,9 +50,9 @@ class Value:
         self.grad = 0.0
         self.label = label
         self.requires_grad = True
-        if _GradMode.enabled:
+        if _modes.grad_enabled:
             self._prev, self._op, self._local = _children, _op, _local
-            if _GradMode.anomaly and _children:
+            if _modes.anomaly and _children:
                 autodiff.check_forward(self)
         else:
             self._prev, self._op, self._local = (), "", ()

@@ -46,7 +46,7 @@ def test_cross_entropy_target_errors():
 def test_softmax_family(n, k, seed):
     x = array(seed, (n, k)) * 2
     gradcheck(lambda z: F.softmax(z), x)
-    gradcheck(lambda z: F.log_softmax(z, axis=0), x)
+    gradcheck(lambda z: F.log_softmax(z, dim=0), x)
     target = np.random.default_rng(seed).integers(0, k, n)
     gradcheck(lambda z: F.nll_loss(F.log_softmax(z), target), x)
     np.testing.assert_allclose(F.softmax(Tensor(x)).data.sum(axis=-1), 1.0)

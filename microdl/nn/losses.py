@@ -2,9 +2,16 @@
 
     loss = mse_loss(model_outputs, targets)
 
-* Tensor engine: `prediction` is a Tensor; the work is done by microdl.nn.functional.
-* Scalar engine: `prediction` is a list of Values (one per example; for
-  cross_entropy a list of lists of logits), targets are numbers.
+* Tensor engine: `input` is a Tensor. The four losses that PyTorch also has
+  (mse_loss, cross_entropy, binary_cross_entropy, binary_cross_entropy_with_logits)
+  hand it to `microdl.nn.functional` (F), with the same argument names and order
+  `(input, target, reduction="mean")`; here the target may also be a list or an array
+  of any shape holding one number per prediction. F.cross_entropy and
+  F.binary_cross_entropy_with_logits are fused: their derivatives are in
+  `microdl/fused.py`; the others are Tensor ops (`microdl/tensor.py`).
+* Scalar engine: `input` is a list of Values (one per example; for cross_entropy a
+  list of lists of logits), targets are numbers. The loss is built from Value ops,
+  so every derivative is one of `microdl/value.py`'s and the graph shows each step.
 
 Each loss is also a Module (`MSELoss()`, `CrossEntropyLoss()`, ...) as in PyTorch.
 What each one punishes:
@@ -20,10 +27,15 @@ import math
 
 import numpy as np
 
+from ..fused import _check_reduction
 from ..tensor import Tensor
 from ..value import Value
 from . import functional as F
 from .module import Module
+
+__all__ = ["mse_loss", "cross_entropy", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+           "hinge_loss", "kl_divergence", "l2_regularization",
+           "MSELoss", "CrossEntropyLoss", "BCELoss", "BCEWithLogitsLoss", "HingeLoss", "KLDivLoss"]
 
 
 def _values(prediction):
@@ -49,20 +61,32 @@ def _mean(values):
     return Value.sum(values) * (1.0 / len(values))
 
 
-def mse_loss(prediction, target):
-    """mean((prediction - target)^2)."""
-    if isinstance(prediction, Tensor):
-        return F.mse_loss(prediction, _tensor_target(target, prediction))
-    p = _values(prediction)
+def _reduce_values(op, losses, reduction):
+    """A list of per-example Value losses -> their mean, their sum, or the list ('none')."""
+    _check_reduction(op, reduction)
+    if reduction == "mean":
+        return _mean(losses)
+    return Value.sum(losses) if reduction == "sum" else losses
+
+
+def mse_loss(input, target, reduction="mean"):
+    """mean((input - target)^2). Tensors: F.mse_loss; Values: built from - and **2."""
+    if isinstance(input, Tensor):
+        return F.mse_loss(input, _tensor_target(target, input), reduction)
+    p = _values(input)
     t = _targets(target, len(p), "mse_loss")
-    return _mean([(pi - ti) ** 2 for pi, ti in zip(p, t)])
+    return _reduce_values("mse_loss", [(pi - ti) ** 2 for pi, ti in zip(p, t)], reduction)
 
 
-def cross_entropy(logits, target):
-    """mean over examples of -log softmax(logits)[target]; target = class indices."""
-    if isinstance(logits, Tensor):
-        return F.cross_entropy(logits, target)
-    rows = [logits] if isinstance(logits[0], Value) else list(logits)
+def cross_entropy(input, target, reduction="mean"):
+    """-log softmax(logits)[target] per example; target = class indices.
+
+    Tensors: F.cross_entropy (fused, derivative in microdl/fused.py). Values: logsumexp
+    written out with exp, sum and log, the max subtracted first so exp never overflows.
+    """
+    if isinstance(input, Tensor):
+        return F.cross_entropy(input, target, reduction)
+    rows = [input] if isinstance(input[0], Value) else list(input)
     targets = np.asarray(target).reshape(-1).astype(int).tolist()
     if len(targets) != len(rows):
         raise ValueError(f"cross_entropy: {len(rows)} rows of logits but {len(targets)} targets")
@@ -73,27 +97,37 @@ def cross_entropy(logits, target):
         top = max(z.data for z in row)  # subtract the max: exp never overflows
         log_sum = Value.sum([(z - top).exp() for z in row]).log() + top
         losses.append(log_sum - row[t])
-    return _mean(losses)
+    return _reduce_values("cross_entropy", losses, reduction)
 
 
-def binary_cross_entropy(probability, target):
-    """mean of -[y log p + (1 - y) log(1 - p)], p clipped away from 0 and 1."""
-    if isinstance(probability, Tensor):
-        return F.binary_cross_entropy(probability, _tensor_target(target, probability))
-    p = _values(probability)
+def binary_cross_entropy(input, target, reduction="mean"):
+    """-[y log p + (1 - y) log(1 - p)] for probabilities p = input, clipped away from 0 and 1.
+
+    Tensors: F.binary_cross_entropy (Tensor ops); Values: built from log, * and -.
+    """
+    if isinstance(input, Tensor):
+        return F.binary_cross_entropy(input, _tensor_target(target, input), reduction)
+    p = _values(input)
     t = _targets(target, len(p), "binary_cross_entropy")
     eps = 1e-12
-    return _mean([-(yi * _clip(pi, eps).log() + (1 - yi) * _clip(1 - pi, eps).log())
-                  for pi, yi in zip(p, t)])
+    return _reduce_values("binary_cross_entropy",
+                          [-(yi * _clip(pi, eps).log() + (1 - yi) * _clip(1 - pi, eps).log())
+                           for pi, yi in zip(p, t)], reduction)
 
 
-def binary_cross_entropy_with_logits(logits, target):
-    """Binary cross-entropy of sigmoid(logits), computed stably."""
-    if isinstance(logits, Tensor):
-        return F.binary_cross_entropy_with_logits(logits, _tensor_target(target, logits))
-    z = _values(logits)
+def binary_cross_entropy_with_logits(input, target, reduction="mean"):
+    """Binary cross-entropy of sigmoid(input), computed stably.
+
+    Tensors: F.binary_cross_entropy_with_logits (fused, derivative in microdl/fused.py);
+    Values: softplus(z) - z y, built from exp and log.
+    """
+    if isinstance(input, Tensor):
+        return F.binary_cross_entropy_with_logits(input, _tensor_target(target, input), reduction)
+    z = _values(input)
     t = _targets(target, len(z), "binary_cross_entropy_with_logits")
-    return _mean([_softplus(zi) - zi * yi for zi, yi in zip(z, t)])  # -log s(z)^y (1-s(z))^(1-y)
+    # -log(s(z)^y (1 - s(z))^(1 - y)) = softplus(z) - z y
+    return _reduce_values("binary_cross_entropy_with_logits",
+                          [_softplus(zi) - zi * yi for zi, yi in zip(z, t)], reduction)
 
 
 def hinge_loss(scores, labels):
@@ -149,10 +183,18 @@ def _clip(v, eps):
 
 
 class _Loss(Module):
+    """A loss function as a Module: `CrossEntropyLoss(reduction="mean")(input, target)`."""
     function = None
 
-    def forward(self, prediction, target):
-        return type(self).function(prediction, target)
+    def __init__(self, reduction="mean"):
+        _check_reduction(type(self).__name__, reduction)
+        self.reduction = reduction
+
+    def forward(self, input, target):
+        return type(self).function(input, target, self.reduction)
+
+    def extra_repr(self):
+        return f"reduction={self.reduction!r}" if self.reduction != "mean" else ""
 
 
 class MSELoss(_Loss):
@@ -171,12 +213,15 @@ class BCEWithLogitsLoss(_Loss):
     function = binary_cross_entropy_with_logits
 
 
-class HingeLoss(_Loss):
-    function = hinge_loss
+class HingeLoss(Module):
+    """mean(relu(1 - y * score)) as a Module (labels -1 / +1)."""
+
+    def forward(self, input, target):
+        return hinge_loss(input, target)
 
 
-class KLDivLoss(_Loss):
-    """KL(target || prediction) for probability vectors."""
+class KLDivLoss(Module):
+    """KL(target || input) for probability vectors."""
 
-    def forward(self, prediction, target):
-        return kl_divergence(target, prediction)
+    def forward(self, input, target):
+        return kl_divergence(target, input)
