@@ -100,3 +100,45 @@ def test_mismatched_lengths_are_explained():
         losses.mse_loss([Value(1.0), Value(2.0)], [1, 2, 3])
     with pytest.raises(TypeError, match="expected Values"):
         losses.mse_loss([1.0, 2.0], [1, 2])
+
+
+@pytest.mark.parametrize("name", ["mse_loss", "cross_entropy", "binary_cross_entropy",
+                                  "binary_cross_entropy_with_logits"])
+def test_one_signature_per_loss_shared_with_functional(name):
+    import inspect
+    import microdl.nn.functional as F
+    assert inspect.signature(getattr(losses, name)) == inspect.signature(getattr(F, name))
+    assert list(inspect.signature(getattr(F, name)).parameters) == ["input", "target", "reduction"]
+
+
+def test_tensor_cross_entropy_is_the_fused_op_and_derivatives_are_signposted():
+    import microdl.fused
+    z = Tensor(np.array([[1.0, 2.0], [0.5, -1.0]]), requires_grad=True)
+    assert losses.cross_entropy(z, [0, 1])._op == "cross_entropy"
+    for name in ("cross_entropy", "binary_cross_entropy_with_logits"):
+        assert "microdl/fused.py" in getattr(losses, name).__doc__
+        assert getattr(microdl.fused, name).__module__ == "microdl.fused"
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_reduction_is_the_same_in_both_engines(reduction):
+    cases = [(losses.mse_loss, [1.0, 2.0, 4.0], [1.0, 1.0, 1.0]),
+             (losses.binary_cross_entropy, [0.9, 0.2, 0.6], [1.0, 0.0, 0.0]),
+             (losses.binary_cross_entropy_with_logits, [2.0, -1.0, 0.3], [1.0, 0.0, 0.0])]
+    for loss, prediction, target in cases:
+        scalar = loss([Value(p) for p in prediction], target, reduction)
+        tensor = loss(Tensor(np.array(prediction)), np.array(target), reduction)
+        scalar = [v.data for v in scalar] if reduction == "none" else scalar.data
+        np.testing.assert_allclose(scalar, tensor.data, rtol=1e-9)
+    logits, target = [[2.0, 1.0, 0.1], [0.0, 3.0, -1.0]], [0, 2]
+    scalar = losses.cross_entropy([[Value(v) for v in row] for row in logits], target, reduction)
+    tensor = losses.CrossEntropyLoss(reduction)(Tensor(np.array(logits)), target)
+    scalar = [v.data for v in scalar] if reduction == "none" else scalar.data
+    np.testing.assert_allclose(scalar, tensor.data, rtol=1e-9)
+
+
+def test_an_unknown_reduction_is_named():
+    with pytest.raises(ValueError, match="reduction must be 'mean', 'sum' or 'none', got 'avg'"):
+        losses.mse_loss([Value(1.0)], [1.0], "avg")
+    with pytest.raises(ValueError, match="got 'avg'"):
+        losses.MSELoss(reduction="avg")
