@@ -16,10 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from microdl.data import DatasetNotFoundError, fashion_mnist
 
-from microdl.data import DatasetNotFoundError, fashion_mnist  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def lesson():

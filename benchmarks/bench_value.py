@@ -11,16 +11,12 @@ ratios, and the memory of one step's graph per node (tracemalloc).
 import argparse
 import gc
 import statistics
-import sys
 import time
 import tracemalloc
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from microdl import Value, topological_order  # noqa: E402
-from microdl.data.toy import moons  # noqa: E402
-from microdl.nn import MLP  # noqa: E402
+from microdl import Value, topological_order
+from microdl.data.toy import moons
+from microdl.nn import MLP
 
 X, Y = moons(100, noise=0.1, seed=1)
 Y = (Y * 2 - 1).tolist()  # labels -1 / +1 for the hinge loss

@@ -3,18 +3,14 @@
 A single neuron computes y = sigmoid(w1*x1 + w2*x2 + w3*x3 + b). After y.backward(),
 every weight knows how much y would change if it moved a little: dy/dw_i = x_i * y(1-y).
 """
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from microdl import Value  # noqa: E402
-from microdl.demo import demo_args, finish, save  # noqa: E402
-from microdl.nn import Neuron  # noqa: E402
+from microdl import Value
+from microdl.demo import demo_args, finish, save
+from microdl.nn import Neuron
 
 # --- settings -------------------------------------------------------------------------
 INPUTS = [1.0, 0.0, 1.0]          # X1, X2, X3
-WEIGHTS = [0.3, 0.5, 0.2]         # the seed text's weights
+WEIGHTS = [0.3, 0.5, 0.2]         # w1, w2, w3
 BIAS = -0.1
 
 

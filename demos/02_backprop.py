@@ -4,13 +4,9 @@ For L = (a*b + c) * f we walk the graph backwards. Each node's gradient is the
 gradient of the node it feeds (upstream) times its own local derivative:
 dL/dx = dL/d(out) * d(out)/dx. The engine does exactly this; finite differences agree.
 """
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from microdl import Value, gradcheck, topological_order  # noqa: E402
-from microdl.demo import demo_args, finish, save  # noqa: E402
+from microdl import Value, gradcheck, topological_order
+from microdl.demo import demo_args, finish, save
 
 # --- settings -------------------------------------------------------------------------
 A, B, C, F = 2.0, -3.0, 10.0, -2.0

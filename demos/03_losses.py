@@ -4,17 +4,13 @@ MSE on a house-price regression punishes big misses far more than small ones (sq
 cross-entropy punishes confident wrong answers without limit (-log p); KL divergence
 measures how far a predicted distribution q is from the true p, and is not symmetric.
 """
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-from microdl import Tensor, Value  # noqa: E402
-from microdl.data import house_prices  # noqa: E402
-from microdl.demo import demo_args, finish, save  # noqa: E402
-from microdl.nn import losses  # noqa: E402
+from microdl import Tensor, Value
+from microdl.data import house_prices
+from microdl.demo import demo_args, finish, save
+from microdl.nn import losses
 
 # --- settings -------------------------------------------------------------------------
 LINES = {"good fit": (3.0, 1.0), "too steep": (4.5, 0.0), "too low": (3.0, -0.5)}  # (w, b)

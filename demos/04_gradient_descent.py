@@ -5,12 +5,8 @@ learning rate crawls; the right one arrives; too large a one overshoots the vall
 climbs out of it - the loss grows every step until it diverges. Momentum, Adam and
 RMSprop change how the steps are taken; on the same bowl they take different paths.
 """
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from microdl.demo import demo_args, finish, save  # noqa: E402
+from microdl.demo import demo_args, finish, save
 
 
 def main(argv=None):

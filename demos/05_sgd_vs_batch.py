@@ -5,13 +5,9 @@ An epoch is one pass over all the examples; an iteration is one step from one ba
 (stochastic gradient descent) takes many noisy steps and stumbles toward the minimum;
 the full batch takes one exact step per epoch; mini-batches sit between.
 """
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from microdl.data import describe_batching, house_prices  # noqa: E402
-from microdl.demo import demo_args, finish, save  # noqa: E402
+from microdl.data import describe_batching, house_prices
+from microdl.demo import demo_args, finish, save
 
 # --- settings -------------------------------------------------------------------------
 BATCH_SIZES = (1, 16, None)     # SGD, mini-batch, full batch

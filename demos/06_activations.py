@@ -6,18 +6,14 @@ deep sigmoid network (derivative <= 0.25) the gradient shrinks layer by layer on
 way back to the input (vanishing); with weights that are too large it grows (exploding);
 ReLU with Kaiming initialisation keeps it level. We measure it, layer by layer.
 """
-import sys
 import warnings
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-from microdl import manual_seed, nn, optim, train  # noqa: E402
-from microdl.data import spirals  # noqa: E402
-from microdl.demo import demo_args, finish, save  # noqa: E402
-from microdl.nn import losses  # noqa: E402
+from microdl import manual_seed, nn, optim, train
+from microdl.data import spirals
+from microdl.demo import demo_args, finish, save
+from microdl.nn import losses
 
 # --- settings -------------------------------------------------------------------------
 DEPTH, WIDTH = 8, 32

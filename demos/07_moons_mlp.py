@@ -4,15 +4,11 @@ MLP(2, [16, 16, 1]): 337 weights, every one a Value. Hinge loss + L2 regularisat
 full-batch gradient descent with a falling learning rate, as in micrograd's demo.
 Watch the decision boundary bend around the moons until every point is right.
 """
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from microdl import nn, optim, train  # noqa: E402
-from microdl.data import moons  # noqa: E402
-from microdl.demo import demo_args, finish, save  # noqa: E402
-from microdl.nn import losses  # noqa: E402
+from microdl import nn, optim, train
+from microdl.data import moons
+from microdl.demo import demo_args, finish, save
+from microdl.nn import losses
 
 # --- settings -------------------------------------------------------------------------
 POINTS, NOISE = 100, 0.1

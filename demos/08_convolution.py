@@ -5,21 +5,17 @@ numbers and add them up; the 9 sums form a 3x3 feature map. 2x2 max pooling keep
 largest number of each 2x2 block. Then a CNN learns its own kernels to tell circles,
 squares, triangles, crosses and lines apart (the procedural `shapes` images).
 """
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-from microdl import Tensor, manual_seed, nn, optim, train  # noqa: E402
-from microdl.data import SHAPE_CLASSES, shapes  # noqa: E402
-from microdl.demo import demo_args, finish, save  # noqa: E402
-from microdl.nn import functional as F  # noqa: E402
-from microdl.nn import losses  # noqa: E402
+from microdl import Tensor, manual_seed, nn, optim, train
+from microdl.data import SHAPE_CLASSES, shapes
+from microdl.demo import demo_args, finish, save
+from microdl.nn import functional as F
+from microdl.nn import losses
 
 # --- settings -------------------------------------------------------------------------
-IMAGE = np.array([[1, 1, 1, 0, 0],      # the seed text's 5x5 binary image
+IMAGE = np.array([[1, 1, 1, 0, 0],      # lesson 8's worked example: a 5x5 binary image
                   [0, 1, 1, 1, 0],
                   [0, 0, 1, 1, 1],
                   [0, 0, 1, 1, 0],

@@ -7,19 +7,15 @@ matrix, the mistakes it makes, and what the first layers see.
 Data: the Debian package dataset-fashion-mnist, $MICRODL_DATA, ~/.cache/microdl, or a
 download; with --quick and no data installed, the procedural `shapes` images stand in.
 """
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-from microdl import manual_seed, nn, optim, train  # noqa: E402
-from microdl.data import (FASHION_CLASSES, MNIST_CLASSES, SHAPE_CLASSES,  # noqa: E402
+from microdl import manual_seed, nn, optim, train
+from microdl.data import (FASHION_CLASSES, MNIST_CLASSES, SHAPE_CLASSES,
                           DatasetNotFoundError, fashion_mnist, mnist, shapes)
-from microdl.demo import demo_args, finish, save  # noqa: E402
-from microdl.nn import losses  # noqa: E402
+from microdl.demo import demo_args, finish, save
+from microdl.nn import losses
 
 # --- settings -------------------------------------------------------------------------
 EPOCHS = 10            # full run: about 4 minutes on 2 cores

@@ -6,23 +6,19 @@ layer - batches of 32, 4 epochs - on 3 classes it has never seen: sneakers, bags
 ankle boots. The frozen layers already extract useful features, so the small head
 learns fast. (Without Fashion-MNIST installed, --quick uses the shapes images.)
 """
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-from microdl import manual_seed, nn, optim, train  # noqa: E402
-from microdl.data import FASHION_CLASSES, SHAPE_CLASSES, DatasetNotFoundError, fashion_mnist, shapes  # noqa: E402
-from microdl.demo import demo_args, finish, save  # noqa: E402
-from microdl.nn import losses  # noqa: E402
+from microdl import manual_seed, nn, optim, train
+from microdl.data import FASHION_CLASSES, SHAPE_CLASSES, DatasetNotFoundError, fashion_mnist, shapes
+from microdl.demo import demo_args, finish, save
+from microdl.nn import losses
 
 # --- settings -------------------------------------------------------------------------
 PRETRAIN_CLASSES = [0, 1, 2, 3, 4, 5, 6]     # T-shirt .. Shirt
 NEW_CLASSES = [7, 8, 9]                      # Sneaker, Bag, Ankle boot: never seen before
 PRETRAIN_EPOCHS = 3
-BATCH_SIZE, EPOCHS = 32, 4                   # the seed text's transfer-learning settings
+BATCH_SIZE, EPOCHS = 32, 4                   # small batches, few epochs: the new head learns fast
 HEAD_LR = 5e-3
 QUICK_PER_CLASS = 150
 

@@ -1,21 +1,17 @@
 """Redraw the README's pictures into docs/images/: python docs/make_images.py"""
-import sys
 from pathlib import Path
 
 import matplotlib
 
-matplotlib.use("Agg")
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from microdl import Value, viz
+from microdl.data import house_prices
+from microdl.nn import Neuron
 
-from microdl import Value, viz  # noqa: E402
-from microdl.data import house_prices  # noqa: E402
-from microdl.nn import Neuron  # noqa: E402
-
-IMAGES = ROOT / "docs" / "images"
+IMAGES = Path(__file__).resolve().parents[1] / "docs" / "images"
 
 
 def main():
+    matplotlib.use("Agg")  # files only, never a window
     IMAGES.mkdir(parents=True, exist_ok=True)
     x = [Value(v, label=f"X{i + 1}") for i, v in enumerate([1.0, 0.0, 1.0])]
     neuron = Neuron(3, activation="sigmoid", weights=[0.3, 0.5, 0.2], bias=-0.1)
@@ -31,7 +27,7 @@ def main():
     viz.plot_convolution_steps(image, kernel, cells=[(0, 0), (1, 1)]).savefig(
         IMAGES / "convolution_steps.png", dpi=80, bbox_inches="tight")
     for path in sorted(IMAGES.glob("*.png")):
-        print(f"saved {path.relative_to(ROOT)} ({path.stat().st_size // 1024} KiB)")
+        print(f"saved {path.relative_to(IMAGES.parents[1])} ({path.stat().st_size // 1024} KiB)")
 
 
 if __name__ == "__main__":

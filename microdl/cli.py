@@ -1,10 +1,12 @@
 """The command line: `python -m microdl` (or `microdl`) COMMAND.
 
     tour            run every lesson in order (quick; --full for the real thing)
-    demos           list the lessons
-    run NAME        run one lesson (extra options go to the demo)
+    lessons         list the lessons (`demos` is another name for it)
+    run NAME        run one lesson (extra options go to the lesson's script)
     graph "EXPR"    draw the computational graph of an expression, after backward()
     doctor          versions, graphviz, datasets, plotting backend
+
+Each lesson's script is a file in the repository's demos/ folder, demos/NN_name.py.
 """
 import argparse
 import importlib.util
@@ -15,70 +17,73 @@ from pathlib import Path
 
 from . import __version__
 
-DEMO_DIR = Path(__file__).resolve().parents[1] / "demos"
+__all__ = ["main", "build_parser", "list_lessons", "find_lesson", "run_lesson", "load_lesson"]
+
+LESSON_DIR = Path(__file__).resolve().parents[1] / "demos"
 
 
-def list_demos():
-    """{short name: path} of the demo scripts, in lesson order (01_perceptron -> perceptron)."""
-    if not DEMO_DIR.is_dir():
-        raise SystemExit(f"microdl: the demos folder was not found at {DEMO_DIR}; the demos ship "
+def list_lessons():
+    """{short name: path} of the lessons' scripts, in lesson order (01_perceptron -> perceptron)."""
+    if not LESSON_DIR.is_dir():
+        raise SystemExit(f"microdl: the lessons' scripts were not found in {LESSON_DIR}; they ship "
                          f"with the source checkout: git clone the repository and pip install -e .")
-    demos = {}
-    for path in sorted(DEMO_DIR.glob("[0-9][0-9]_*.py")):
-        demos[path.stem.split("_", 1)[1]] = path
-    return demos
+    lessons = {}
+    for path in sorted(LESSON_DIR.glob("[0-9][0-9]_*.py")):
+        lessons[path.stem.split("_", 1)[1]] = path
+    return lessons
 
 
 def summary(path):
-    """The first line of a demo's docstring."""
+    """The first line of a lesson script's docstring."""
     text = path.read_text(encoding="utf-8")
     start = text.find('"""')
     return text[start + 3:text.find("\n", start)].strip() if start >= 0 else path.stem
 
 
-def load_demo(path):
-    """Import a demo script as a module (its settings and functions)."""
-    spec = importlib.util.spec_from_file_location(f"microdl_demo_{path.stem}", path)
+def load_lesson(path):
+    """Import a lesson's script as a module (its settings and functions)."""
+    spec = importlib.util.spec_from_file_location(f"microdl_lesson_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-def run_demo(path, argv):
-    """Run a demo's main(argv) in this process."""
-    return load_demo(path).main(argv)
+def run_lesson(path, argv):
+    """Run a lesson script's main(argv) in this process."""
+    return load_lesson(path).main(argv)
 
 
-def find_demo(name):
-    demos = list_demos()
+def find_lesson(name):
+    """The script of lesson `name` ('perceptron', '01_perceptron' or '01_perceptron.py')."""
+    lessons = list_lessons()
     key = name.split("_", 1)[1] if name[:2].isdigit() and "_" in name else name
     key = key.removesuffix(".py")
-    if key not in demos:
-        raise SystemExit(f"microdl: unknown demo {name!r}. Known demos: {', '.join(demos)} "
-                         f"(see `python -m microdl demos`)")
-    return demos[key]
+    if key not in lessons:
+        raise SystemExit(f"microdl: unknown lesson {name!r}. Known lessons: {', '.join(lessons)} "
+                         f"(see `python -m microdl lessons`)")
+    return lessons[key]
 
 
 def cmd_tour(args):
     out = Path(args.out)
     _check_writable(out)
     started = time.perf_counter()
-    demos = list_demos()
-    for i, (name, path) in enumerate(demos.items(), 1):
-        print(f"\n=== {i}/{len(demos)}  {name} " + "=" * max(0, 60 - len(name)))
-        run_demo(path, ([] if args.full else ["--quick"]) + ["--out", str(out / name), "--seed", str(args.seed)])
+    lessons = list_lessons()
+    for i, (name, path) in enumerate(lessons.items(), 1):
+        print(f"\n=== {i}/{len(lessons)}  {name} " + "=" * max(0, 60 - len(name)))
+        run_lesson(path, ([] if args.full else ["--quick"]) + ["--out", str(out / name), "--seed", str(args.seed)])
     print(f"\nTour done in {time.perf_counter() - started:.1f} s. Figures are in {out.resolve()}/")
     return 0
 
 
-def cmd_demos(args):
-    for name, path in list_demos().items():
+def cmd_lessons(args):
+    for name, path in list_lessons().items():
         print(f"  {name:<18} {summary(path)}")
     return 0
 
 
 def cmd_run(args):
-    run_demo(find_demo(args.name), args.demo_args)
+    run_lesson(find_lesson(args.name), args.lesson_args)
     return 0
 
 
@@ -157,11 +162,12 @@ def build_parser():
     tour.add_argument("--out", default="figures", help="folder for the figures (default: figures)")
     tour.add_argument("--seed", type=int, default=0)
     tour.set_defaults(func=cmd_tour)
-    demos = sub.add_parser("demos", help="list the lessons")
-    demos.set_defaults(func=cmd_demos)
+    lessons = sub.add_parser("lessons", aliases=["demos"], help="list the lessons (also: demos)")
+    lessons.set_defaults(func=cmd_lessons)
     run = sub.add_parser("run", help="run one lesson: microdl run perceptron --quick")
-    run.add_argument("name", help="a demo name from `microdl demos`")
-    run.add_argument("demo_args", nargs=argparse.REMAINDER, help="options for the demo")
+    run.add_argument("name", help="a lesson name from `microdl lessons`")
+    run.add_argument("lesson_args", nargs=argparse.REMAINDER,
+                     help="options for the lesson's script (--quick, --out DIR, --show, --seed N)")
     run.set_defaults(func=cmd_run)
     graph = sub.add_parser("graph", help='draw an expression\'s graph: microdl graph "a*b + c.tanh()" '
                                          '--values a=2,b=-3,c=0.5 --out g.svg')

@@ -1,4 +1,4 @@
-"""What every demo script shares: its command line and where its figures go.
+"""What every lesson's script (demos/NN_name.py) shares: its command line and where its figures go.
 
     args = demo_args(__doc__)          # --quick --out DIR --show --seed N
     save(fig, args, "perceptron.png")  # writes into args.out and says where
@@ -7,11 +7,13 @@ import argparse
 import os
 from pathlib import Path
 
+__all__ = ["demo_args", "save", "finish"]
+
 
 def demo_args(doc, argv=None, options=None):
-    """Parse the standard demo options; the first line of `doc` is the description.
+    """Parse the standard options of a lesson's script; the first line of `doc` is the description.
 
-    `options(parser)` may add a demo's own options.
+    `options(parser)` may add the script's own options.
     """
     parser = argparse.ArgumentParser(description=(doc or "").strip().splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small, fast version (seconds)")

@@ -12,6 +12,8 @@ import operator
 
 from .value import Value
 
+__all__ = ["evaluate", "parse_values"]
+
 METHODS = {"tanh", "relu", "exp", "log", "sigmoid", "abs", "leaky_relu"}
 BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
           ast.Div: operator.truediv, ast.Pow: operator.pow}

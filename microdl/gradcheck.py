@@ -22,6 +22,8 @@ from .autodiff import no_grad
 from .tensor import Tensor
 from .value import Value
 
+__all__ = ["gradcheck", "GradcheckError", "GradcheckReport"]
+
 
 class GradcheckError(AssertionError):
     """An analytic gradient disagrees with the numerical one."""

@@ -17,6 +17,8 @@ import numpy as np
 
 from .value import Value
 
+__all__ = ["save", "load", "state_dict", "CheckpointError"]
+
 BUFFER = "buffer:"
 
 

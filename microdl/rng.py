@@ -7,6 +7,8 @@ result every time it runs) and can be restarted with `microdl.manual_seed(n)`.
 """
 import numpy as np
 
+__all__ = ["manual_seed", "generator"]
+
 _default = None
 
 

@@ -1,4 +1,4 @@
-"""The command line: tour, demos, run, graph, doctor, and its errors."""
+"""The command line: tour, lessons (alias demos), run, graph, doctor, and its errors."""
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -12,8 +12,9 @@ def run(*args):
     return subprocess.run([sys.executable, "-m", "microdl", *args], capture_output=True, text=True)
 
 
-def test_demos_lists_every_lesson():
-    out = run("demos")
+@pytest.mark.parametrize("command", ["lessons", "demos"])   # demos: the older name, kept
+def test_lessons_lists_every_lesson(command):
+    out = run(command)
     assert out.returncode == 0
     lines = out.stdout.strip().splitlines()
     assert len(lines) == 10 and lines[0].split()[0] == "perceptron" and "Lesson 1" in lines[0]
@@ -43,14 +44,14 @@ def test_graph_refuses_bad_expressions_clearly(expression, values, message, tmp_
     assert "Traceback" not in out.stderr
 
 
-def test_unknown_demo_and_unwritable_folder():
+def test_unknown_lesson_and_unwritable_folder():
     out = run("run", "nope")
-    assert out.returncode != 0 and "unknown demo 'nope'" in out.stderr and "perceptron" in out.stderr
+    assert out.returncode != 0 and "unknown lesson 'nope'" in out.stderr and "perceptron" in out.stderr
     out = run("tour", "--out", "/proc/forbidden")
     assert out.returncode != 0 and "cannot create the folder" in out.stderr
 
 
-def test_run_one_demo(tmp_path):
+def test_run_one_lesson(tmp_path):
     out = run("run", "perceptron", "--quick", "--out", str(tmp_path))
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "perceptron_graph.png").is_file()

@@ -33,7 +33,7 @@ def test_conv2d_matches_finite_differences(case, seed, with_bias):
 
 
 def test_conv2d_forward_is_a_cross_correlation():
-    """The seed text's 5x5 input and 3x3 kernel -> a 3x3 feature map, computed by hand."""
+    """Lesson 8's worked example: a 5x5 input and a 3x3 kernel -> a 3x3 feature map, by hand."""
     image = np.arange(25.0).reshape(1, 1, 5, 5)
     kernel = np.array([[1.0, 0, -1], [1, 0, -1], [1, 0, -1]]).reshape(1, 1, 3, 3)
     out = F.conv2d(Tensor(image), Tensor(kernel)).data[0, 0]

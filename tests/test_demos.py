@@ -22,12 +22,12 @@ FIGURES = {
 
 
 def test_every_demo_is_listed_with_its_figures():
-    assert list(cli.list_demos()) == list(FIGURES)
+    assert list(cli.list_lessons()) == list(FIGURES)
 
 
 @pytest.mark.parametrize("name", list(FIGURES))
 def test_demo_runs_in_quick_mode_and_saves_its_figures(name, tmp_path, capsys):
-    cli.run_demo(cli.find_demo(name), ["--quick", "--out", str(tmp_path), "--seed", "0"])
+    cli.run_lesson(cli.find_lesson(name), ["--quick", "--out", str(tmp_path), "--seed", "0"])
     printed = capsys.readouterr().out
     assert printed.startswith("Lesson")
     for figure in FIGURES[name]:
@@ -39,7 +39,7 @@ def test_demo_runs_in_quick_mode_and_saves_its_figures(name, tmp_path, capsys):
 
 
 def test_transfer_learning_settings_follow_the_seed_text():
-    module = cli.load_demo(cli.find_demo("transfer_learning"))
+    module = cli.load_lesson(cli.find_lesson("transfer_learning"))
     assert module.BATCH_SIZE == 32 and module.EPOCHS == 4 and len(module.NEW_CLASSES) == 3
 
 
@@ -58,6 +58,6 @@ def test_the_mnist_lesson_runs_on_mnist_digits_when_the_files_are_present(tmp_pa
         write_idx(folder / f"{split}-labels-idx1-ubyte.gz", labels)
     monkeypatch.setenv("MICRODL_DATA", str(tmp_path / "data"))
     out = tmp_path / "figures"
-    accuracy = cli.run_demo(cli.find_demo("mnist"), ["--quick", "--dataset", "mnist", "--out", str(out)])
+    accuracy = cli.run_lesson(cli.find_lesson("mnist"), ["--quick", "--dataset", "mnist", "--out", str(out)])
     assert (out / "confusion_matrix.png").is_file()
     assert accuracy > 0.3

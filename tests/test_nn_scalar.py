@@ -5,7 +5,7 @@ from microdl import Value, gradcheck
 from microdl.nn import MLP, Layer, Module, Neuron
 
 
-def test_the_seed_text_perceptron():
+def test_lesson_1_perceptron():
     n = Neuron(3, activation="sigmoid", weights=[0.3, 0.5, 0.2], bias=0.0)
     x = [Value(1.0, label="X1"), Value(1.0, label="X2"), Value(1.0, label="X3")]
     y = n(x)
@@ -101,3 +101,15 @@ def test_module_discovers_parameters_in_custom_modules():
     assert len(m.parameters()) == 3
     assert m(3.0).data == 6.0
     assert [n for n, _ in m.named_modules()] == ["", "inner"]
+
+
+def test_scalar_modules_define_forward_like_every_module():
+    from microdl.nn import Module
+    neuron, layer, model = Neuron(2, seed=0), Layer(2, 3, seed=0), MLP(2, [4, 1], seed=0)
+    for module in (neuron, layer, model):
+        assert "forward" in vars(type(module)) and "__call__" not in vars(type(module))
+        assert type(module).__call__ is Module.__call__
+    x = [0.5, -1.0]
+    assert neuron(x).data == neuron.forward(x).data
+    assert [v.data for v in layer(x)] == [v.data for v in layer.forward(x)]
+    assert model(x).data == model.forward(x).data

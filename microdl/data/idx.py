@@ -24,6 +24,8 @@ import zlib
 
 import numpy as np
 
+__all__ = ["read_idx", "write_idx", "IDXError"]
+
 GZIP_MAGIC = b"\x1f\x8b"
 
 # IDX type code -> big-endian NumPy dtype

@@ -20,6 +20,9 @@ import numpy as np
 
 from ..rng import generator
 
+__all__ = ["batches", "DataLoader", "train_test_split", "iterations_per_epoch",
+           "describe_batching", "gradient_descent_kind"]
+
 
 def batches(X, y=None, batch_size=32, shuffle=False, seed=None, drop_last=False):
     """Yield (Xb, yb) slices of `batch_size` examples (just Xb when y is None).

@@ -29,6 +29,10 @@ import numpy as np
 
 from .idx import IDXError, read_idx
 
+__all__ = ["mnist", "fashion_mnist", "load_dataset", "MNIST_CLASSES", "FASHION_CLASSES",
+           "DATASETS", "DatasetInfo", "find_dataset", "dataset_locations", "dataset_info",
+           "cache_folder", "download_file", "DatasetNotFoundError", "ChecksumError"]
+
 MNIST_CLASSES = tuple("0123456789")
 FASHION_CLASSES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")

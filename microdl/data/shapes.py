@@ -20,6 +20,8 @@ import numpy as np
 
 from ..rng import generator
 
+__all__ = ["shapes", "SHAPE_CLASSES"]
+
 SHAPE_CLASSES = ("circle", "square", "triangle", "cross", "line")
 
 # Each outline is a set of segments in a unit frame (the shape's "radius" is 1); the

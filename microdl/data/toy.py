@@ -11,6 +11,8 @@ import numpy as np
 
 from ..rng import generator
 
+__all__ = ["moons", "circles", "spirals", "xor", "blobs", "house_prices"]
+
 
 def _check_n(n, name, classes=1):
     if not isinstance(n, (int, np.integer)) or n < classes:

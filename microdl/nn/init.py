@@ -12,6 +12,9 @@ import numpy as np
 
 from ..rng import generator
 
+__all__ = ["initial_weight", "kaiming_uniform", "kaiming_normal", "xavier_uniform",
+           "xavier_normal", "fans", "INITIALIZERS"]
+
 
 def fans(shape):
     """(fan_in, fan_out) of a Linear (out, in) or Conv2d (out, in, KH, KW) weight shape."""

@@ -15,6 +15,9 @@ from . import functional as F
 from .init import initial_weight
 from .module import Module
 
+__all__ = ["Linear", "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten", "ReLU", "Tanh", "Sigmoid",
+           "LeakyReLU", "Dropout", "BatchNorm2d", "Sequential"]
+
 
 def _parameter(array, label):
     return Tensor(array, requires_grad=True, label=label)

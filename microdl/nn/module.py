@@ -17,6 +17,8 @@ import numpy as np
 from ..tensor import Tensor
 from ..value import Value
 
+__all__ = ["Module", "evaluation_mode"]
+
 
 class Module:
     #: how items of a list attribute are named: {attr: format}, with {i} the 0-based and

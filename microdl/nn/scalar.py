@@ -14,6 +14,8 @@ from ..rng import generator
 from ..value import Value
 from .module import Module
 
+__all__ = ["Neuron", "Layer", "MLP", "ACTIVATIONS", "as_values"]
+
 #: activation name -> what it does to a Value
 ACTIVATIONS = {
     "sigmoid": Value.sigmoid,
@@ -58,7 +60,7 @@ class Neuron(Module):
         self.w = [Value(wi, label=f"w{i}") for i, wi in enumerate(weights)]
         self.b = Value(bias, label="b")
 
-    def __call__(self, x):
+    def forward(self, x):
         if len(x) != len(self.w):
             raise ValueError(f"Neuron with {len(self.w)} inputs called on {len(x)} values")
         z = Value.dot(self.w, x, self.b)  # w . x + b, one node
@@ -80,7 +82,7 @@ class Layer(Module):
         self.neurons = [Neuron(nin, activation, seed=rng, nonlin=nonlin) for _ in range(nout)]
         _label_parameters(self)
 
-    def __call__(self, x):
+    def forward(self, x):
         x = as_values(x)  # once for all neurons
         out = [n(x) for n in self.neurons]
         return out[0] if len(out) == 1 else out
@@ -106,7 +108,7 @@ class MLP(Module):
                        for i in range(len(nouts))]
         _label_parameters(self)
 
-    def __call__(self, x):
+    def forward(self, x):
         for layer in self.layers:
             x = layer(x)
         return x
