@@ -84,9 +84,8 @@ class Tensor:
         return self.data
 
     def item(self):
-        if self.data.size != 1:
-            raise ValueError(f"item(): only a tensor with one element has an item, this one has shape {self.shape}")
-        return self.data.item()
+        """The value of a one-element tensor as a Python number (float, or int/bool by dtype)."""
+        return self._only_element("item()")
 
     def detach(self):
         """The same data, cut from the graph (no gradient flows back through it)."""
@@ -305,6 +304,54 @@ class Tensor:
         old = self.dtype
         return Tensor._make(self.data.astype(dtype), (self,), "astype", lambda g: (g.astype(old),))
 
+    # --- Python number idioms: float(t), f"{t:.3f}", round(t, 2), t < 0 ------------------------
+    # As in PyTorch: a one-element tensor converts to a Python number and formats like one;
+    # a comparison gives a boolean Tensor without a graph. `==` and `hash` stay object
+    # identity: autodiff and viz keep nodes in sets and dicts (PyTorch hashes by identity too).
+
+    def __float__(self):
+        return float(self._only_element("float"))
+
+    def __int__(self):             # truncates toward 0, as int(2.7) == 2
+        return int(self._only_element("int"))
+
+    def __bool__(self):
+        if self.data.size != 1:
+            raise RuntimeError(
+                f"the truth value of a Tensor with {self.data.size} elements (shape {self.shape}) "
+                f"is ambiguous: only a one-element tensor can be used in `if`, `and`, `or`. "
+                f"Use (t > 0).data.any() or .data.all(), or t.item() for one element")
+        return bool(self.data.reshape(()))
+
+    def __round__(self, ndigits=None):
+        return round(self._only_element("round"), ndigits)
+
+    def __format__(self, spec):    # f"{loss:.3f}" formats the number; f"{t}" is the repr
+        if not spec:
+            return str(self)
+        return format(self._only_element(f"format spec {spec!r}"), spec)
+
+    def __lt__(self, other):
+        return _compare(self, other, np.less, "<")
+
+    def __le__(self, other):
+        return _compare(self, other, np.less_equal, "<=")
+
+    def __gt__(self, other):
+        return _compare(self, other, np.greater, ">")
+
+    def __ge__(self, other):
+        return _compare(self, other, np.greater_equal, ">=")
+
+    def _only_element(self, what):
+        """The single number of a one-element tensor (any shape), for float(), format()..."""
+        if self.data.size != 1:
+            raise ValueError(
+                f"{what}: only one-element tensors can be converted to Python scalars; this "
+                f"one has shape {self.shape} ({self.data.size} elements). Reduce it first "
+                f"(t.mean(), t.sum()), pick one (t[0]), or use t.data for the NumPy array")
+        return self.data.reshape(()).item()
+
     # --- backward ---------------------------------------------------------------------------
 
     def _backward(self):
@@ -383,6 +430,17 @@ def _tensor(x, like):
         raise TypeError(f"cannot combine a Tensor with {type(x).__name__} {x!r:.60}")
     out = Tensor.__new__(Tensor)
     out.data = array.astype(like.data.dtype) if array.dtype.kind != "f" or array.ndim == 0 else array
+    out._grad, out.label, out.requires_grad = None, "", False
+    out._prev, out._op, out._local = (), "", None
+    return out
+
+
+def _compare(tensor, other, compare, symbol):
+    """tensor < other (or <=, >, >=) elementwise: a boolean Tensor, never part of the graph."""
+    other = _tensor(other, tensor)
+    _check_broadcast(symbol, tensor, other)
+    out = Tensor.__new__(Tensor)  # not Tensor(...): that would turn the booleans into float32
+    out.data = compare(tensor.data, other.data)
     out._grad, out.label, out.requires_grad = None, "", False
     out._prev, out._op, out._local = (), "", None
     return out

@@ -22,6 +22,7 @@ import numpy as np
 from .autodiff import no_grad
 from .data.loader import DataLoader
 from .nn.module import evaluation_mode
+from .progress import progress_display
 from .tensor import Tensor
 from .value import Value
 
@@ -95,6 +96,7 @@ def accuracy(outputs, y, threshold=0.0):
 
 def predict(model, X, batch_size=256):
     """Outputs for X as a NumPy array, without recording a graph, in eval mode."""
+    check_data(model, X, where="predict")
     with evaluation_mode(model), no_grad():
         parts = [outputs_to_array(forward(model, X[i:i + batch_size])) for i in range(0, len(X), batch_size)]
     return np.concatenate(parts) if parts else np.zeros(0)
@@ -102,7 +104,9 @@ def predict(model, X, batch_size=256):
 
 def evaluate(model, loss_fn, data, batch_size=256, threshold=0.0):
     """Average loss and accuracy on (X, y), in eval mode, without recording a graph."""
-    X, y = data
+    X, y = _pair(data, "evaluate")
+    check_data(model, X, y, where="evaluate")
+    check_loss(model, loss_fn)
     total_loss, correct = 0.0, 0.0
     with evaluation_mode(model), no_grad():
         for start in range(0, len(X), batch_size):
@@ -119,18 +123,34 @@ def fit(model, loss_fn, optimizer, data, epochs=1, *, batch_size=32, shuffle=Tru
     """Train `model` on `data` ((X, y) arrays or a DataLoader) and return a History.
 
     batch_size=1 is stochastic gradient descent, None full-batch gradient descent,
-    anything between mini-batch. progress: None (a bar when printing to a terminal),
-    True or False. track_gradients: record per-layer gradient norms every iteration and
-    the fraction of dead ReLUs every epoch. classify=False for regression (no accuracy).
+    anything between mini-batch. track_gradients: record per-layer gradient norms every
+    iteration and the fraction of dead ReLUs every epoch. classify=False for regression
+    (no accuracy).
+
+    progress shows ONE line for the whole run: epoch k/N, a bar, the running loss and
+    accuracy of the epoch, and the validation accuracy after each epoch.
+      None (default)  in Jupyter: one output updated in place (kept when the notebook is
+                      saved); on a terminal: one tqdm bar on stderr; otherwise (a pipe, CI,
+                      tests): nothing.
+      True            as None, but off a terminal one short line per epoch on stderr.
+      False           nothing.
+    A RuntimeWarning, once per run, says when the loss becomes inf/nan or grows more than
+    1000-fold over its first value: the learning rate is too large.
     """
-    loader = data if isinstance(data, DataLoader) else DataLoader(*data, batch_size=batch_size,
+    if isinstance(data, DataLoader):
+        check_data(model, data.X, data.y)
+    else:
+        X, y = _pair(data, "fit")
+        check_data(model, X, y)
+    check_loss(model, loss_fn)
+    loader = data if isinstance(data, DataLoader) else DataLoader(X, y, batch_size=batch_size,
                                                                      shuffle=shuffle, seed=seed)
     history = History(len(loader))
     probe = _probe_batch(loader)
-    seen = 0
+    seen, warned = 0, False
+    display = progress_display(progress, epochs, len(loader))
     model.train()
     for epoch in range(1, epochs + 1):
-        bar = _progress_bar(progress, len(loader), f"epoch {epoch}/{epochs}")
         epoch_loss = epoch_correct = epoch_count = 0.0
         for Xb, yb in loader:
             outputs = forward(model, Xb)
@@ -143,8 +163,6 @@ def fit(model, loss_fn, optimizer, data, epochs=1, *, batch_size=32, shuffle=Tru
             optimizer.step()
 
             n, value = len(Xb), _number(loss)
-            if not math.isfinite(value):
-                _warn_diverged(value, optimizer)
             seen += n
             batch_accuracy = accuracy(outputs, yb, threshold) if classify else None
             history.iteration["loss"].append(value)
@@ -155,9 +173,11 @@ def fit(model, loss_fn, optimizer, data, epochs=1, *, batch_size=32, shuffle=Tru
                 epoch_correct += batch_accuracy * n
             epoch_loss += value * n
             epoch_count += n
-            if bar is not None:
-                bar.update(1)
-                bar.set_postfix(loss=f"{value:.4f}", **({"acc": f"{batch_accuracy:.3f}"} if classify else {}))
+            if not warned and _diverging(value, history.iteration["loss"][0]):
+                warned = _warn_diverged(value, history.iteration["loss"][0], optimizer, epoch)
+            display.iteration(epoch, {"loss": epoch_loss / epoch_count,  # the epoch so far
+                                      "accuracy": epoch_correct / epoch_count if classify else None,
+                                      **_validation_shown(history)})
         if scheduler is not None:
             scheduler.step()
         record = {"loss": epoch_loss / epoch_count,
@@ -170,9 +190,9 @@ def fit(model, loss_fn, optimizer, data, epochs=1, *, batch_size=32, shuffle=Tru
         if track_gradients:
             for name, fraction in dead_relu_fractions(model, probe).items():
                 history.dead_relu.setdefault(name, []).append(fraction)
-        if bar is not None:
-            bar.set_postfix({k: f"{v[-1]:.4f}" for k, v in history.epoch.items()})
-            bar.close()
+        display.epoch_end(epoch, {"loss": record["loss"], "accuracy": record["accuracy"],
+                                  **_validation_shown(history)})
+    display.close()
     return history
 
 
@@ -241,16 +261,110 @@ def _probe_batch(loader, size=256):
     return loader.X[:size]
 
 
-def _progress_bar(progress, total, description):
-    if progress is False:
-        return None
-    from tqdm.auto import tqdm  # loaded only when training with a bar
-    disable = None if progress is None else not progress  # None: only on a terminal
-    return tqdm(total=total, desc=description, leave=True, disable=disable, file=sys.stderr,
-                dynamic_ncols=True)
+def _validation_shown(history):
+    """The validation score the progress line shows: accuracy, or the loss for regression."""
+    for name in ("val_accuracy", "val_loss"):
+        if history.epoch.get(name):
+            return {name: history.epoch[name][-1]}
+    return {}
 
 
-def _warn_diverged(value, optimizer):
+def _diverging(value, first):
+    """inf/nan, or more than 1000 times the first loss (and more than 1): gone off the rails."""
+    return not math.isfinite(value) or abs(value) > 1e3 * max(abs(first), 1e-3)
+
+
+def _warn_diverged(value, first, optimizer, epoch):
     import warnings
-    warnings.warn(f"training diverged: the loss is {value}; lower the learning rate "
-                  f"(now {optimizer.lr}) or normalise the inputs", RuntimeWarning, stacklevel=3)
+    lr = _learning_rate(optimizer)
+    warnings.warn(f"training is diverging in epoch {epoch}: the loss went from {first:.4g} to "
+                  f"{value:.4g}. The learning rate lr={lr:g} is too large for this model and data; "
+                  f"try lr={lr / 10:g} (10x smaller), or normalise the inputs",
+                  RuntimeWarning, stacklevel=3)
+    return True
+
+
+def _learning_rate(optimizer):
+    """The optimizer's learning rate: `.lr`, or the first of PyTorch-style `param_groups`."""
+    if hasattr(optimizer, "lr"):
+        return optimizer.lr
+    return optimizer.param_groups[0]["lr"]
+
+
+# --- errors that teach: the usual classroom mistakes, caught before any work -------------------
+
+def check_data(model, X, y=None, where="fit"):
+    """Raise a clear error for data a model cannot learn from: string labels, X and y
+    swapped, or examples with the wrong number of features for the model's first layer."""
+    X = X.data if isinstance(X, Tensor) else np.asarray(X)
+    y = None if y is None else (y.data if isinstance(y, Tensor) else np.asarray(y))
+    if y is not None:
+        _check_labels(y, where)
+    size = model_input_size(model)
+    looks_swapped = (y is not None and y.ndim == 2 and X.ndim == 1
+                     and (size is None or y.shape[1] == size))
+    if looks_swapped:
+        raise ValueError(
+            f"{where}: X has shape {X.shape} (one number per example, like labels) and y has "
+            f"shape {y.shape} (rows of features, like inputs): they look swapped. Pass the "
+            f"inputs first: {where}(model, ..., (X, y)) with X of shape (n, features), y of shape (n,)")
+    if size is None or X.ndim == 0:
+        return
+    features = X.shape[1] if X.ndim >= 2 else None
+    if features != size:
+        found = (f"shape {X.shape}, {features} features per example" if features is not None
+                 else f"shape {X.shape}: one number per example")
+        fix = ("X.reshape(-1, 1) makes one row per example" if X.ndim == 1 and size == 1
+               else f"give each example {size} numbers (or build the model for {features})")
+        raise ValueError(f"{where}: the model takes {size} input features per example "
+                         f"(its first layer), but X has {found}; {fix}")
+
+
+def _check_labels(y, where):
+    if y.dtype.kind in "USO" and any(isinstance(label, (str, bytes)) for label in y.reshape(-1)[:100]):
+        names = np.unique(y.astype(str))
+        examples = ", ".join(repr(str(name)) for name in names[:3]) + (", ..." if len(names) > 3 else "")
+        raise TypeError(
+            f"{where}: the labels y are text ({examples}); a loss needs numbers. Map each "
+            f"class to an integer first:\n    classes, y = np.unique(y, return_inverse=True)\n"
+            f"then classes[k] names class k (e.g. for printing predictions)")
+
+
+def check_loss(model, loss_fn):
+    """A Tensor-only loss (nn.functional) with a scalar model: say which loss to use."""
+    module = getattr(loss_fn, "__module__", "") or ""
+    tensor_only = module in ("microdl.nn.functional", "microdl.fused")
+    if tensor_only and is_scalar_model(model):
+        name = getattr(loss_fn, "__name__", "this loss")
+        raise TypeError(
+            f"{module}.{name} works on Tensors, but this model is built from Values (a scalar "
+            f"{type(model).__name__}) and returns lists of Values. Use microdl.nn.losses.{name}, "
+            f"which serves both engines: fit(model, nn.losses.{name}, optimizer, (X, y))")
+
+
+def model_input_size(model):
+    """How many numbers one example must have, when the first layer says so, else None.
+
+    A scalar MLP: its first neuron's number of weights. A tensor model: `in_features` of
+    its first leaf layer if that is a Linear (after a Flatten or a Conv2d it is not known).
+    """
+    layer = model
+    if is_scalar_model(model):
+        while getattr(layer, "layers", None) or getattr(layer, "neurons", None):
+            layer = (getattr(layer, "layers", None) or layer.neurons)[0]
+        return len(layer.w) if hasattr(layer, "w") else None
+    while True:
+        children = list(layer.named_children()) if hasattr(layer, "named_children") else []
+        if not children:
+            return getattr(layer, "in_features", None)
+        layer = children[0][1]
+
+
+def _pair(data, where):
+    """(X, y) from `data`, or an error that shows what fit expects."""
+    if isinstance(data, (tuple, list)) and len(data) == 2:
+        return data
+    kind = f"a {type(data).__name__}" + (f" of length {len(data)}" if isinstance(data, (tuple, list)) else "")
+    raise TypeError(f"{where}: data must be a pair (X, y) of inputs and labels, or a DataLoader; "
+                    f"got {kind}. Call {where}(model, loss_fn, optimizer, (X, y))"
+                    if where == "fit" else f"{where}: data must be a pair (X, y); got {kind}")

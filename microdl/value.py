@@ -3,6 +3,8 @@
 micrograd-compatible (`Value(2.0)`, `+ - * / **`, `.relu()`, `.tanh()`, `.exp()`,
 `.backward()`, `.data`, `.grad`), plus `.log()`, `.sigmoid()`, `.leaky_relu()`,
 `.abs()`, `Value ** Value`, and n-ary `Value.sum(xs)` / `Value.dot(ws, xs)`.
+A Value also behaves like its number where Python asks for one: `float(v)`, `int(v)`,
+`round(v, 2)`, `f"{v:.3f}"`, `if v:` and `v < w` all read `data` (`==` stays identity).
 
 Each op stores its *local derivatives as numbers* next to its inputs:
 
@@ -189,6 +191,38 @@ class Value:
         bias = bias if isinstance(bias, Value) else Value(bias)
         return Value(total + bias.data, (*weights, *inputs, bias), "dot", (*x, *w, 1.0))
 
+    # --- Python number idioms: float(v), f"{v:.3f}", round(v, 2), v < w ----------------------
+    # They read `data` and record nothing: a number or a comparison is not part of the graph.
+    # `==` and `hash` stay object identity on purpose: autodiff and viz keep nodes in sets
+    # and dicts, where two nodes that hold the same number must stay two nodes.
+
+    def __float__(self):
+        return self.data
+
+    def __int__(self):             # truncates toward 0, as int(2.7) == 2
+        return int(self.data)
+
+    def __bool__(self):            # as for a float (and PyTorch's one-element tensor): data != 0
+        return self.data != 0.0
+
+    def __round__(self, ndigits=None):
+        return round(self.data, ndigits)
+
+    def __format__(self, spec):    # f"{loss:.3f}" formats the number; f"{loss}" is the repr
+        return format(self.data, spec) if spec else str(self)
+
+    def __lt__(self, other):
+        return self.data < _compared(other)
+
+    def __le__(self, other):
+        return self.data <= _compared(other)
+
+    def __gt__(self, other):
+        return self.data > _compared(other)
+
+    def __ge__(self, other):
+        return self.data >= _compared(other)
+
     # --- backward ------------------------------------------------------------------------
 
     def _backward(self):
@@ -208,6 +242,16 @@ class Value:
 
 # shared tuples of constant local derivatives: most nodes need no tuple of their own
 _ONE, _ZERO, _ONE_ONE = (1.0,), (0.0,), (1.0, 1.0)
+
+
+def _compared(other):
+    """The number a Value is compared with: another Value's data or a real number."""
+    if isinstance(other, Value):
+        return other.data
+    if isinstance(other, numbers.Real):
+        return other
+    raise TypeError(f"cannot compare a Value with {type(other).__name__} {other!r:.60}; "
+                    f"compare with a number or another Value")
 
 
 def _with_constants(values):
@@ -273,9 +317,15 @@ def _as_float(data):
         raise TypeError(f"Value(...) got a Value ({data!r}); use it directly, or Value(v.data) "
                         f"for a new leaf with the same number")
     kind = type(data).__name__
-    hint = ("; for arrays use microdl.Tensor, or make one Value per number: "
-            "[Value(x) for x in xs]") if isinstance(data, (list, tuple)) or hasattr(data, "shape") else ""
-    raise TypeError(f"Value(data) needs a real number (int or float), got {kind} {data!r}{hint}")
+    if isinstance(data, (list, tuple)) or hasattr(data, "shape"):
+        shape = f" of shape {data.shape}" if hasattr(data, "shape") else f" of length {len(data)}"
+        raise TypeError(
+            f"Value(data) needs a real number (just one), got {kind}{shape}: {data!r:.80}. "
+            f"If this came from calling a scalar model (nn.MLP, nn.Neuron) on a whole data set "
+            f"X: it takes ONE example, a list of numbers, as in model(X[0]); loop over the rows, "
+            f"[model(x) for x in X], or use microdl.train.predict(model, X). For arrays use "
+            f"microdl.Tensor, or make one Value per number: [Value(x) for x in xs]")
+    raise TypeError(f"Value(data) needs a real number (int or float), got {kind} {data!r}")
 
 
 def _fmt(x):

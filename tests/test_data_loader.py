@@ -160,4 +160,33 @@ def test_train_test_split():
     with pytest.raises(ValueError, match="between 0 and 1"):
         train_test_split(X, y, test_fraction=1.5)
     with pytest.raises(ValueError, match="each needs at least one"):
-        train_test_split(X[:2], y[:2], test_fraction=0.1)
+        train_test_split(X[:2], y[:2], test_fraction=0.9)  # ceil(1.8) = 2 test, 0 train
+
+
+def test_train_test_split_takes_scikit_learns_test_size():
+    X, y = _data(10)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, seed=0)
+    assert len(X_test) == 3 and len(X_train) == 7  # ceil(0.25 * 10), as scikit-learn rounds
+    assert [len(part) for part in train_test_split(X, y, test_size=4, seed=0)] == [6, 4, 6, 4]
+    assert len(train_test_split(X, y)[1]) == 2  # default: a fifth for testing
+    # the same split under every name of the same request
+    for same in (train_test_split(X, y, 0.25, 0), train_test_split(X, y, test_fraction=0.25, random_state=0)):
+        np.testing.assert_array_equal(same[3], y_test)
+    X_train, X_test = train_test_split(X, test_size=2, shuffle=False)
+    np.testing.assert_array_equal(X_test, X[8:])
+    np.testing.assert_array_equal(X_train, X[:8])
+
+
+@pytest.mark.parametrize("test_size", [0, 1.0, 10, -1, True, "0.2"])
+def test_train_test_split_rejects_sizes_that_leave_a_side_empty(test_size):
+    X, y = _data(10)
+    with pytest.raises(ValueError, match="train_test_split"):
+        train_test_split(X, y, test_size=test_size)
+
+
+def test_train_test_split_names_given_twice():
+    X, y = _data(10)
+    with pytest.raises(TypeError, match="test_size= or test_fraction="):
+        train_test_split(X, y, test_size=0.2, test_fraction=0.3)
+    with pytest.raises(TypeError, match="seed= or random_state="):
+        train_test_split(X, y, seed=0, random_state=0)

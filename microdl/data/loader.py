@@ -119,21 +119,61 @@ def _count(number, noun):
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
-def train_test_split(X, y, test_fraction=0.2, seed=None):
-    """Shuffle and split into X_train, X_test, y_train, y_test (sklearn's order)."""
+def train_test_split(X, y=None, test_size=None, seed=None, *, shuffle=True, random_state=None,
+                     test_fraction=None):
+    """Split into X_train, X_test, y_train, y_test (scikit-learn's order and rule).
+
+    test_size: a fraction of the examples (0 < test_size < 1; the test set gets
+    ceil(test_size * n), as in scikit-learn) or a count (an int >= 1); None means 0.2
+    (scikit-learn's default is 0.25). The examples are
+    shuffled from `seed` (scikit-learn's name `random_state` works too) unless
+    shuffle=False, which keeps the last examples for testing. With y=None it returns
+    X_train, X_test. `test_fraction=` is the older name of test_size.
+
+    >>> X_train, X_test, y_train, y_test = train_test_split(np.zeros((10, 2)), np.arange(10), test_size=3, seed=0)
+    >>> X_train.shape, X_test.shape
+    ((7, 2), (3, 2))
+    """
     X, y = _as_arrays(X, y)
+    test_size = _one_of(test_size, "test_size", test_fraction, "test_fraction", default=0.2)
+    seed = _one_of(seed, "seed", random_state, "random_state", default=None)
     n = len(X)
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"train_test_split: test_fraction is the share of examples held out, "
-                         f"between 0 and 1 (e.g. 0.2); got {test_fraction!r}")
-    n_test = round(n * test_fraction)
-    if not 0 < n_test < n:
-        raise ValueError(f"train_test_split: {n} examples with test_fraction={test_fraction} "
-                         f"leaves {n_test} for testing and {n - n_test} for training; "
-                         f"each needs at least one - use more examples or another fraction")
-    order = generator(seed).permutation(n)
-    test, train = order[:n_test], order[n_test:]
+    n_test = _test_count(test_size, n)
+    if shuffle:
+        order = generator(seed).permutation(n)
+        test, train = order[:n_test], order[n_test:]
+    else:
+        train, test = np.arange(n - n_test), np.arange(n - n_test, n)
+    if y is None:
+        return X[train], X[test]
     return X[train], X[test], y[train], y[test]
+
+
+def _test_count(test_size, n):
+    """How many of n examples go to the test set: a fraction rounds up, a count is a count."""
+    if isinstance(test_size, (int, np.integer)) and not isinstance(test_size, bool):
+        n_test = int(test_size)
+    elif isinstance(test_size, (float, np.floating)) and 0 < test_size < 1:
+        n_test = math.ceil(test_size * n)  # scikit-learn's rule: the test set rounds up
+    else:
+        raise ValueError(f"train_test_split: test_size is a fraction between 0 and 1 (e.g. 0.2) "
+                         f"or a number of examples (e.g. 100); got {test_size!r}")
+    if not 0 < n_test < n:
+        raise ValueError(f"train_test_split: {n} examples with test_size={test_size!r} "
+                         f"leaves {n_test} for testing and {n - n_test} for training; "
+                         f"each needs at least one - use more examples or another test_size")
+    return n_test
+
+
+def _one_of(value, name, other_value, other_name, default):
+    """A parameter that has two names (ours and scikit-learn's or an older one): at most one."""
+    if value is not None and other_value is not None:
+        raise TypeError(f"train_test_split: give {name}= or {other_name}=, not both "
+                        f"({name}={value!r}, {other_name}={other_value!r})")
+    for given in (value, other_value):
+        if given is not None:
+            return given
+    return default
 
 
 def _as_arrays(X, y):
