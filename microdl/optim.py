@@ -92,8 +92,10 @@ class Optimizer:
         for group in self.param_groups:
             for p in group["params"]:
                 if p.requires_grad and p.has_grad:
-                    state = self.state.setdefault(p, {})
+                    state = self.state.get(p, {})
                     p.data = self.update(p.data, p.grad, state, group)
+                    if state:  # plain SGD keeps no state, as in PyTorch
+                        self.state[p] = state
         return loss
 
     def update(self, p, g, state, group):
@@ -306,6 +308,9 @@ class Adagrad(Optimizer):
         super().__init__(params, dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
                                       initial_accumulator_value=initial_accumulator_value,
                                       maximize=maximize))
+        for group in self.param_groups:  # PyTorch fills Adagrad's state at once, not on first use
+            for p in group["params"]:
+                self.state[p] = dict(step=0, sum=_zeros_like(p.data) + group["initial_accumulator_value"])
 
     def update(self, p, g, state, group):
         g = -g if group["maximize"] else g
