@@ -80,7 +80,7 @@ class Optimizer:
             if set_to_none:
                 p.zero_grad()
             elif p.has_grad:
-                p.grad = p.grad * 0.0  # a Value stays marked as reached by backward()
+                p.grad = _zeros_like(p.grad)  # a Value stays marked as reached by backward()
 
     def step(self, closure=None):
         """Move every trainable parameter that got a gradient one step against it.
@@ -498,8 +498,8 @@ class CosineAnnealingLR(LRScheduler):
         return [ratio * (lr - low) + low for lr in self._current_lrs()]
 
     def _get_closed_form_lr(self):
-        return [self.eta_min + (base - self.eta_min) * (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
-                for base in self.base_lrs]
+        cosine = (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
+        return [self.eta_min + (base - self.eta_min) * cosine for base in self.base_lrs]
 
 
 # --- gradient clipping -------------------------------------------------------------------
@@ -513,7 +513,8 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     returns a tensor), else a float (for Value parameters).
     """
     _refuse_torch_only("clip_grad_norm_", foreach=foreach)
-    parameters = [parameters] if _is_parameter(parameters) else list(parameters)
+    parameters = ([parameters] if _is_parameter(parameters)
+                  else list(_check_iterable(parameters, "clip_grad_norm_")))
     with_grad = [p for p in parameters if p.has_grad]
     norms = [_norm(p.grad, norm_type) for p in with_grad]
     total = _norm(np.array(norms, dtype=float), norm_type) if norms else 0.0
@@ -565,7 +566,7 @@ def _is_parameter(x):
 def _check_iterable(params, name):
     if hasattr(params, "parameters") and callable(params.parameters):
         raise TypeError(f"{name}: got a model ({type(params).__name__}); pass its parameters: "
-                        f"{name}(model.parameters(), lr=...)")
+                        f"{name}(model.parameters(), ...)")
     if isinstance(params, (str, bytes, dict)) or not hasattr(params, "__iter__"):
         raise TypeError(f"{name}: params must be an iterable of Values/Tensors or of dicts, "
                         f"got {type(params).__name__}")
@@ -607,3 +608,8 @@ def _refuse_torch_only(name, **options):
             raise ValueError(f"{name}: {option}={value!r} is not supported by microdl (a PyTorch "
                              f"speed/device option; microdl runs one plain NumPy path). Leave it "
                              f"at its default, {option}={_TORCH_ONLY[option]!r}.")
+
+
+def __dir__():
+    """dir(optim) and Tab completion show the public names only, not the imports."""
+    return __all__

@@ -269,6 +269,8 @@ def test_a_model_instead_of_its_parameters_is_explained():
         optim.SGD(model, lr=0.1)
     with pytest.raises(TypeError, match=r"\[w\]"):
         optim.SGD(Value(1.0), lr=0.1)
+    with pytest.raises(TypeError, match=r"model\.parameters\(\)"):
+        clip_grad_norm_(model, 1.0)
 
 
 def test_bad_arguments_are_explained():
@@ -309,6 +311,7 @@ def test_positional_arguments_mean_what_they_mean_in_pytorch():
 
 def test_public_names_only():
     assert "math" not in optim.__all__ and "np" not in optim.__all__
+    assert sorted(dir(optim)) == sorted(optim.__all__)  # what optim.<Tab> offers
     assert all(hasattr(optim, name) for name in optim.__all__)
     assert {"SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "LambdaLR", "StepLR", "MultiStepLR",
             "ExponentialLR", "CosineAnnealingLR", "clip_grad_norm_"} <= set(optim.__all__)
@@ -336,8 +339,9 @@ def test_named_parameters_are_accepted():
     assert opt.param_groups[0]["param_names"] == [n for n, _ in model.named_parameters()]
 
 
-@pytest.mark.parametrize("opt_class, kwargs", [(SGD, dict(lr=0.1, momentum=0.9)), (Adam, dict(lr=0.1, amsgrad=True)),
-                                               (RMSprop, dict(centered=True, momentum=0.5)), (Adagrad, {})])
+@pytest.mark.parametrize("opt_class, kwargs", [
+    (SGD, dict(lr=0.1, momentum=0.9)), (Adam, dict(lr=0.1, amsgrad=True)),
+    (RMSprop, dict(centered=True, momentum=0.5)), (Adagrad, {})])
 def test_state_dict_round_trip_continues_the_same_path(opt_class, kwargs):
     def run(w, opt, steps):
         for _ in range(steps):
@@ -422,3 +426,8 @@ def test_scheduler_state_dict_resumes():
     resumed.load_state_dict(saved)
     opt2.lr = lr
     assert lrs_of(resumed, 4) == pytest.approx(lrs_of(cosine, 4), rel=1e-12)
+
+
+def test_resuming_without_initial_lr_is_explained():
+    with pytest.raises(KeyError, match="initial_lr"):
+        StepLR(SGD([Value(1.0)], lr=0.1), step_size=2, last_epoch=3)

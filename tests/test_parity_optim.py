@@ -141,6 +141,7 @@ SCHEDULERS = [
     ("CosineAnnealingLR", dict(T_max=4, eta_min=0.01)),
     ("LambdaLR", dict(lr_lambda=lambda epoch: 1.0 / (1 + epoch))),
 ]
+SCHEDULER_IDS = [f"{name}{i}" for i, (name, _) in enumerate(SCHEDULERS)]
 
 
 def scheduled_lrs(module, optimizer_class, schedulers, steps=20, set_lr_at=None):
@@ -164,14 +165,14 @@ def scheduled_lrs(module, optimizer_class, schedulers, steps=20, set_lr_at=None)
     return np.array(lrs)
 
 
-@pytest.mark.parametrize("name, kwargs", SCHEDULERS, ids=[s[0] + str(i) for i, s in enumerate(SCHEDULERS)])
+@pytest.mark.parametrize("name, kwargs", SCHEDULERS, ids=SCHEDULER_IDS)
 def test_scheduler_follows_pytorch(name, kwargs):
     ours = scheduled_lrs(optim, "SGD", [(name, kwargs)])
     theirs = scheduled_lrs(torch.optim, "SGD", [(name, kwargs)])
     np.testing.assert_allclose(ours, theirs, rtol=RTOL, atol=1e-15)
 
 
-@pytest.mark.parametrize("name, kwargs", SCHEDULERS[:5], ids=[s[0] + str(i) for i, s in enumerate(SCHEDULERS[:5])])
+@pytest.mark.parametrize("name, kwargs", SCHEDULERS[:5], ids=SCHEDULER_IDS[:5])
 def test_scheduler_after_a_hand_set_lr_follows_pytorch(name, kwargs):
     ours = scheduled_lrs(optim, "Adam", [(name, kwargs)], set_lr_at=7)
     theirs = scheduled_lrs(torch.optim, "Adam", [(name, kwargs)], set_lr_at=7)
@@ -179,7 +180,8 @@ def test_scheduler_after_a_hand_set_lr_follows_pytorch(name, kwargs):
 
 
 @pytest.mark.parametrize("pair", [[SCHEDULERS[2], SCHEDULERS[0]], [SCHEDULERS[3], SCHEDULERS[1]],
-                                  [SCHEDULERS[1], SCHEDULERS[5]]], ids=["exp+step", "cos+multistep", "multistep+lambda"])
+                                  [SCHEDULERS[1], SCHEDULERS[5]]],
+                         ids=["exp+step", "cos+multistep", "multistep+lambda"])
 def test_chained_schedulers_follow_pytorch(pair):
     ours = scheduled_lrs(optim, "SGD", pair)
     theirs = scheduled_lrs(torch.optim, "SGD", pair)
@@ -261,3 +263,20 @@ def test_signature_matches_pytorch(ours, theirs):
 def test_every_public_name_pytorch_has_is_compared():
     compared = {ours.__name__ for ours, _ in public_callables()}
     assert set(optim.__all__) <= compared
+
+
+@pytest.mark.parametrize("name, kwargs", SCHEDULERS[:5], ids=SCHEDULER_IDS[:5])
+def test_scheduler_resumed_with_last_epoch_follows_pytorch(name, kwargs):
+    def lrs(module):
+        p = Value(1.0) if module is optim else torch.zeros(1, requires_grad=True)
+        opt = module.SGD([{"params": [p], "lr": 0.2, "initial_lr": 0.4}], lr=0.1)
+        schedulers = optim if module is optim else torch.optim.lr_scheduler
+        scheduler = getattr(schedulers, name)(opt, last_epoch=4, **kwargs)
+        out = [opt.param_groups[0]["lr"]]
+        for _ in range(8):
+            opt.step()
+            scheduler.step()
+            out.append(opt.param_groups[0]["lr"])
+        return out
+
+    np.testing.assert_allclose(lrs(optim), lrs(torch.optim), rtol=RTOL, atol=1e-15)
