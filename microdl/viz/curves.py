@@ -18,13 +18,15 @@ so the per-batch curve (thin, light) and the per-epoch means (bold, with markers
 Layers are coloured in order from input (dark) to output (light), the same in every plot.
 """
 import matplotlib
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import PowerNorm
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from ..tensor import Tensor
 from . import style
+
+__all__ = ["plot_history", "plot_gradient_norms", "plot_dead_relus", "plot_confusion_matrix",
+           "plot_misclassified", "confusion_matrix", "layer_colors"]
 
 TRAIN, VALIDATION = style.CYCLE[0], style.CYCLE[1]
 

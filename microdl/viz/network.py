@@ -20,15 +20,15 @@ from dataclasses import dataclass, field
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.colors import Normalize
 from matplotlib.patches import Circle, FancyArrowPatch
 
-from ..autodiff import no_grad
 from ..nn.layers import Dropout, Flatten, LeakyReLU, Linear, ReLU, Sequential, Sigmoid, Tanh
 from ..nn.scalar import MLP, Layer, Neuron
+from ..nn.walk import layer_outputs
 from ..tensor import Tensor
 from . import style
-from ..nn.module import evaluation_mode
+
+__all__ = ["draw_network", "network_layers", "ACTIVATION_SYMBOLS"]
 
 ACTIVATION_SYMBOLS = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky", "linear": "Σ"}
 _TENSOR_ACTIVATIONS = {ReLU: "relu", Tanh: "tanh", Sigmoid: "sigmoid", LeakyReLU: "leaky_relu"}
@@ -104,22 +104,21 @@ def _is_layer_size(size):
 
 
 def _activations(model, layers, inputs):
-    """[input values, outputs of layer 1, ...] for one input vector, without touching the model."""
+    """[input values, outputs of layer 1, ...] for one input vector (nn.layer_outputs, which
+    leaves the model untouched): each drawn layer shows the output of its last module."""
     values = [np.asarray(inputs, dtype=float).reshape(-1)]
     if len(values[0]) != (layers[0].weight.shape[1] if layers[0].weight is not None else -1):
         raise ValueError(f"inputs has {len(values[0])} numbers, the network takes "
                          f"{layers[0].weight.shape[1] if layers[0].weight is not None else 'weights to run'}")
-    with evaluation_mode(model), no_grad():
-        for layer in layers:
-            x = values[-1]
-            if isinstance(layer.modules[0], (Linear,)):
-                out = Tensor(x[None].astype(layer.modules[0].weight.dtype))
-                for module in layer.modules:
-                    out = module(out)
-                values.append(np.array(out.data[0], dtype=float))
-            else:
-                out = layer.modules[0](x.tolist())
-                values.append(np.array([v.data for v in (out if isinstance(out, list) else [out])]))
+    first = layers[0].modules[0]
+    batch = Tensor(values[0][None].astype(first.weight.dtype)) if isinstance(first, Linear) else [values[0]]
+    output_of = {id(module): output for _, module, output in layer_outputs(model, batch)}
+    for layer in layers:
+        out = output_of[id(layer.modules[-1])]
+        if isinstance(out, Tensor):
+            values.append(np.array(out.data[0], dtype=float))
+        else:  # one example's result: a Value, or a list of Values
+            values.append(np.array([v.data for v in (out[0] if isinstance(out[0], list) else [out[0]])]))
     return values
 
 

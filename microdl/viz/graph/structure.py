@@ -1,10 +1,10 @@
 """Which boxes and arrows a computational graph becomes, before any number is written.
 
 `GraphStructure(root, params, collapse, max_nodes)` walks the graph once (autodiff's
-topological order) and decides the role of every node (the rule is in graph.py's
+topological order) and decides the role of every node (the rule is in drawing.py's
 docstring), one box per value with its op ellipse in front, or with `collapse` one box
 per call of a neuron or layer, and the arrows between them, ordered so that every
-arrow points forward. Nothing here formats a number or draws: graph_diagram.py writes
+arrow points forward. Nothing here formats a number or draws: diagram.py writes
 the text, and animate_backprop reuses one structure for all its frames.
 """
 import heapq
@@ -12,16 +12,21 @@ import re
 
 import numpy as np
 
-from ..autodiff import topological_order
+from ...autodiff import topological_order
 
-#: ops that an activation applies to a neuron's sum (absorbed by collapse)
-ACTIVATION_OPS = {"sigmoid", "tanh", "ReLU", "LeakyReLU", "relu", "leaky_relu", "gelu", "softplus"}
-#: ops that combine a neuron's weighted inputs (absorbed by collapse)
-COMBINE_OPS = {"+", "*", "sum", "dot", "@", "matmul", "linear"}
+__all__ = ["GraphStructure", "ACTIVATION_OPS", "COMBINE_OPS", "label_of", "requires_grad", "holds",
+           "is_node", "root_name", "grads_computed"]
 
 _WEIGHT_LABEL = re.compile(r"(?:^|\.)(?:w|W|weight|weights|kernel|gamma|beta|theta)_?\d*$")
 _BIAS_LABEL = re.compile(r"(?:^|\.)(?:b|bias)_?\d*$")
 _OP_SYMBOLS = {"*": "×"}
+
+
+#: the op names the activations of both engines write into `_op` (value.py, tensor.py);
+#: tests/test_viz_graph.py checks these are exactly what the engines emit
+ACTIVATION_OPS = frozenset({"sigmoid", "tanh", "ReLU", "LeakyReLU"})
+#: the ops that combine a neuron's weighted inputs: Value +, *, sum, dot; Tensor @, F.linear
+COMBINE_OPS = frozenset({"+", "*", "sum", "dot", "@", "linear"})
 
 
 # --- what a node is asked -----------------------------------------------------------------
@@ -72,7 +77,7 @@ def _is_single_number(node):
 
 
 def _roles(order, root, param_names):
-    """id(node) -> role, by the rule in graph.py's docstring (what users read)."""
+    """id(node) -> role, by the rule in drawing.py's docstring (what users read)."""
     leaves = [n for n in order if not n._prev]
     if param_names is None:
         weights = {id(n) for n in leaves if _WEIGHT_LABEL.search(label_of(n))}
