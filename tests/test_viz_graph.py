@@ -1,4 +1,4 @@
-"""viz.graph and viz.backprop_animation: pictures of computational graphs.
+"""viz.graph: pictures of computational graphs, and backprop step by step.
 
 Each picture is checked for what a student relies on: every node is there, the numbers
 are the right ones (local x upstream on the arrows), grads are not faked before

@@ -1,4 +1,4 @@
-"""viz.layout: the built-in layered layout (columns, few crossings, no overlaps, deterministic)."""
+"""viz.graph layout: the built-in layered layout (columns, few crossings, no overlaps, deterministic)."""
 import random
 
 import pytest

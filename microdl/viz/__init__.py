@@ -1,9 +1,8 @@
 """Pictures of learning. Import explicitly: `from microdl import viz` (loads matplotlib).
 
-Every function works headless, returns a Figure/Axes (taking `ax=` where a single panel
-makes sense) or a graph object with `.save(path)`, and never calls plt.show() itself.
-Import rule: every viz module imports matplotlib at its top (only graphviz, the optional
-Python package, is imported where it is used); `import microdl` never imports viz.
+Every function works headless, returns a Figure/Axes (`ax=` where one panel makes sense)
+or an object with `.save(path)`, and never calls plt.show(). Import rule: every viz module
+imports matplotlib at its top (graphviz where it is used); `import microdl` never loads viz.
 
     graph/        draw_graph, animate_backprop: the computational graph and backprop
     landscape/    loss contours, descent paths, optimizers, learning rates, batch sizes
@@ -27,13 +26,10 @@ from .landscape import (animate_descent, batch_trajectory, compare_batch_sizes, 
                         plot_surface, quadratic_bowl, rosenbrock)
 from .network import draw_network
 
-__all__ = [
-    "draw_graph", "GraphDrawing", "animate_backprop", "BackpropAnimation",
-    "quadratic_bowl", "rosenbrock", "linear_regression_loss", "descent_path", "plot_landscape",
-    "compare_optimizers", "compare_learning_rates", "plot_surface", "animate_descent",
-    "batch_trajectory", "compare_batch_sizes",
-    "plot_activation", "plot_activations", "plot_softmax",
-    "plot_convolution_steps", "animate_convolution", "plot_pooling_steps", "animate_pooling",
-    "plot_feature_maps", "plot_filters", "plot_decision_boundary", "plot_boundary_evolution",
-    "draw_network", "plot_history", "plot_gradient_norms", "plot_dead_relus", "plot_confusion_matrix",
-    "plot_misclassified"]
+__all__ = ["draw_graph", "GraphDrawing", "animate_backprop", "BackpropAnimation", "quadratic_bowl", "rosenbrock",
+           "linear_regression_loss", "descent_path", "plot_landscape", "compare_optimizers", "compare_learning_rates",
+           "plot_surface", "animate_descent", "batch_trajectory", "compare_batch_sizes", "plot_activation",
+           "plot_activations", "plot_softmax", "plot_convolution_steps", "animate_convolution", "plot_pooling_steps",
+           "animate_pooling", "plot_feature_maps", "plot_filters", "plot_decision_boundary", "plot_boundary_evolution",
+           "draw_network", "plot_history", "plot_gradient_norms", "plot_dead_relus", "plot_confusion_matrix",
+           "plot_misclassified"]
