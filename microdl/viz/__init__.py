@@ -2,17 +2,17 @@
 
 Every function works headless, returns a Figure/Axes (`ax=` where one panel makes sense)
 or an object with `.save(path)`, and never calls plt.show(). Import rule: every viz module
-imports matplotlib at its top (graphviz where it is used); `import microdl` never loads viz.
+imports matplotlib at its top (graphviz, optional, where it is used); `import microdl` never loads viz.
 
-    graph/        draw_graph, animate_backprop: the computational graph and backprop
-    landscape/    loss contours, descent paths, optimizers, learning rates, batch sizes
-    convolution/  convolution and max pooling step by step
+    graph/          draw_graph, animate_backprop: the computational graph and backprop
+    landscape/      loss contours, descent paths, optimizers, learning rates, batch sizes
+    convolution/    convolution and max pooling step by step
+    network/        a small network drawn as neurons and weighted edges
+    curves/         training curves, gradient norms, dead ReLUs; confusion matrix, mistakes
     activations.py  activation functions, their derivatives, softmax
     features.py     feature maps and learned filters of a CNN
     boundary.py     decision boundaries of 2-D classifiers
-    network.py      a small network drawn as neurons and weighted edges
-    curves.py       training curves, gradient norms, dead ReLUs, confusion matrix
-    style.py        the one colour language and the projector-size text
+    style.py        the one colour language and the projector-size text (the ground floor)
 """
 from .activations import plot_activation, plot_activations, plot_softmax
 from .boundary import plot_boundary_evolution, plot_decision_boundary

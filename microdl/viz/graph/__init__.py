@@ -1,7 +1,9 @@
 """The computational graph, drawn: `draw_graph(root)` and `animate_backprop(root)`.
 
 One idea a file, in the order a picture is made (each uses only those above it):
-    structure.py   which boxes and arrows a graph becomes: roles, collapse
+    nodes.py       what the pictures ask of a node (its label, does it want a gradient)
+    collapse.py    which nodes are one call of a neuron or layer (collapse=)
+    structure.py   which boxes and arrows a graph becomes: roles, collapsed groups
     diagram.py     the boxes and arrows with their text and gradients
     look.py        arrow colours and widths, box colours, legends: both renderers
     layout.py      a layered drawing of a DAG, left to right (Sugiyama)
@@ -14,7 +16,7 @@ from .animation import BackpropAnimation, animate_backprop
 from .drawing import GraphDrawing, draw_graph
 from .layout import count_crossings, layered_layout, place_in_order
 from .look import edge_color, edge_width
-from .structure import ACTIVATION_OPS, COMBINE_OPS
+from .nodes import ACTIVATION_OPS, COMBINE_OPS
 
 __all__ = ["draw_graph", "GraphDrawing", "animate_backprop", "BackpropAnimation",
            "layered_layout", "count_crossings", "place_in_order", "edge_color", "edge_width",

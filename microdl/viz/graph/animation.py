@@ -33,7 +33,8 @@ from matplotlib.figure import Figure
 
 from .builtin import builtin_layout, draw_builtin, figure_bytes, node_sizes, title_width
 from .diagram import build_diagram, with_states
-from .structure import GraphStructure, grads_computed, holds, label_of, requires_grad, root_name
+from .nodes import grads_computed, holds, label_of, requires_grad, root_name
+from .structure import GraphStructure
 
 __all__ = ["animate_backprop", "BackpropAnimation"]
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ...value import _fmt as format_number
-from .structure import ACTIVATION_OPS, requires_grad
+from .nodes import ACTIVATION_OPS, requires_grad
 
 __all__ = ["Diagram", "DiagramNode", "DiagramEdge", "build_diagram", "with_states", "in_degrees",
            "is_array", "is_zero", "magnitude", "summary"]

@@ -45,7 +45,9 @@ works. The picture is a snapshot taken by draw_graph, which never changes a node
 
 This file holds what users call: draw_graph and the GraphDrawing it returns (save,
 show, Jupyter). The picture is made in steps, a file each:
-    structure.py  which boxes and arrows the graph becomes: roles, collapse
+    nodes.py      what the pictures ask of a node
+    collapse.py   which nodes are one call of a neuron or layer
+    structure.py  which boxes and arrows the graph becomes: roles, collapsed groups
     diagram.py    the boxes and arrows with their text and gradients
     look.py       arrow colours and widths, box colours, legend: both renderers
     dot.py        DOT text, and Graphviz's dot program
@@ -59,7 +61,8 @@ import matplotlib.pyplot as plt
 from .builtin import builtin_layout, figure_bytes, render_figure
 from .diagram import build_diagram
 from .dot import dot_binary, require_dot_binary, run_dot, to_dot
-from .structure import GraphStructure, grads_computed, is_node, label_of, root_name
+from .nodes import grads_computed, is_node, label_of, root_name
+from .structure import GraphStructure
 
 __all__ = ["draw_graph", "GraphDrawing", "RENDERERS", "COLLAPSE_LEVELS"]
 
