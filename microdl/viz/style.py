@@ -12,7 +12,18 @@ Only matplotlib is imported here, and only by microdl.viz (never by `import micr
 """
 import functools
 
+import matplotlib
+import matplotlib.pyplot as plt
+import matplotlib.text
 import numpy as np
+from cycler import cycler  # a matplotlib dependency
+from matplotlib.colors import TwoSlopeNorm, to_hex, to_rgb
+
+__all__ = ["DIVERGING", "IMAGE", "SEQUENTIAL", "ORANGE", "SKY_BLUE", "GREEN", "YELLOW", "BLUE",
+           "VERMILLION", "PURPLE", "GREY", "BLACK", "CYCLE", "ROLE_COLORS", "ROLE_EDGES",
+           "FONT_SIZE", "TITLE_SIZE", "START_MARKER", "MINIMUM_MARKER", "DIVERGED_MARKER",
+           "END_MARKER", "rc", "styled", "signed_norm", "signed_color", "new_figure", "new_mosaic",
+           "axes_or_new", "text_color_on", "short_number", "projector_text"]
 
 DIVERGING = "RdBu_r"   # negative -> blue, 0 -> white, positive -> red
 IMAGE = "gray_r"       # pixel intensities: 0 white, 1 black
@@ -56,7 +67,7 @@ def rc():
         "legend.fontsize": FONT_SIZE - 1,
         "xtick.labelsize": FONT_SIZE - 1,
         "ytick.labelsize": FONT_SIZE - 1,
-        "axes.prop_cycle": _cycler(color=CYCLE),
+        "axes.prop_cycle": cycler(color=CYCLE),
         "axes.spines.top": False,
         "axes.spines.right": False,
         "figure.dpi": 100,
@@ -64,16 +75,10 @@ def rc():
     }
 
 
-def _cycler(**kwargs):
-    from cycler import cycler  # a matplotlib dependency
-    return cycler(**kwargs)
-
-
 def styled(plot_function):
     """Decorator: run a plotting function inside the house style's rc_context."""
     @functools.wraps(plot_function)
     def wrapper(*args, **kwargs):
-        import matplotlib.pyplot as plt
         with plt.rc_context(rc()):
             return plot_function(*args, **kwargs)
     return wrapper
@@ -81,7 +86,6 @@ def styled(plot_function):
 
 def signed_norm(values, vmax=None):
     """A matplotlib Normalize centred on 0, so that white means exactly zero."""
-    from matplotlib.colors import TwoSlopeNorm
     if vmax is None:
         finite = np.asarray(values, dtype=float)
         finite = finite[np.isfinite(finite)]
@@ -92,8 +96,6 @@ def signed_norm(values, vmax=None):
 
 def signed_color(value, vmax):
     """The DIVERGING colour of one signed number, as a hex string."""
-    import matplotlib
-    from matplotlib.colors import to_hex
     cmap = matplotlib.colormaps[DIVERGING]
     t = 0.5 if not vmax else 0.5 + 0.5 * max(-1.0, min(1.0, value / vmax))
     return to_hex(cmap(t))
@@ -101,7 +103,6 @@ def signed_color(value, vmax):
 
 def new_figure(nrows=1, ncols=1, width=6.0, height=4.5, **kwargs):
     """A Figure and Axes with the house style applied."""
-    import matplotlib.pyplot as plt
     with plt.rc_context(rc()):
         fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), **kwargs)
     return fig, axes
@@ -113,7 +114,6 @@ def new_mosaic(mosaic, width, height, **kwargs):
     mosaic: rows of names, e.g. [["paths", "full"], ["paths", "batch"]]; kwargs go to
     subplot_mosaic (layout="constrained", width_ratios=...). Returns (figure, {name: Axes}).
     """
-    import matplotlib.pyplot as plt
     with plt.rc_context(rc()):
         return plt.subplot_mosaic(mosaic, figsize=(width, height), **kwargs)
 
@@ -127,7 +127,6 @@ def axes_or_new(ax, width=6.0, height=4.5):
 
 def text_color_on(background):
     """BLACK or white, whichever reads better on `background` (any matplotlib colour)."""
-    from matplotlib.colors import to_rgb
     red, green, blue = to_rgb(background)
     return BLACK if 0.299 * red + 0.587 * green + 0.114 * blue > 0.55 else "white"
 
@@ -149,7 +148,6 @@ def projector_text(figure_or_axes):
 
     Call it last in a plotting function; it returns its argument.
     """
-    import matplotlib.text
     is_figure = hasattr(figure_or_axes, "get_axes")
     pending = list(figure_or_axes.get_axes()) if is_figure else [figure_or_axes]
     while pending:

@@ -9,10 +9,12 @@ import math
 import shutil
 import subprocess
 
-from . import style
-from .graph_diagram import in_degrees, is_array, is_zero
-from .graph_style import (KEY_COLOR, arrows_title, border_color, edge_color, edge_width, fill_color,
-                          legend_entries)
+from .. import style
+from .diagram import in_degrees, is_array, is_zero
+from .look import (KEY_COLOR, arrows_title, border_color, edge_color, edge_width, fill_color,
+                   legend_entries)
+
+__all__ = ["to_dot", "run_dot", "dot_binary", "require_dot_binary"]
 
 FONT = "Helvetica,Arial,sans-serif"   # Graphviz font list (the built-in renderer uses matplotlib's)
 

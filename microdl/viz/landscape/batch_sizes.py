@@ -1,14 +1,12 @@
 """SGD vs mini-batch vs full-batch gradient descent: the same data, start and budget.
 
-    from microdl.viz import trajectories
-    trajectories.compare_batch_sizes(batch_sizes=(1, 16, None)).savefig("batches.png")
+    from microdl.viz import compare_batch_sizes
+    compare_batch_sizes(batch_sizes=(1, 16, None)).savefig("batches.png")
 
 The model is the line y = w x + b fitted by mean squared error (microdl.data.house_prices
-by default). Every method runs the real machinery: a Tensor of parameters (w, b), the
-batches of a microdl DataLoader (reshuffled every epoch from `seed`), the loss on each
-batch, .backward() and optim.SGD. They all start at the same point and see the same
-number of examples (the same number of epochs), so what differs is only how many
-examples go into each step:
+by default), each method a `batch_trajectory` (batches.py) that runs the real machinery.
+They all start at the same point and see the same number of examples (the same number
+of epochs), so what differs is only how many examples go into each step:
 
     batch size 1     many cheap, noisy steps: the path stumbles toward the minimum
     batch size B     fewer, steadier steps
@@ -17,110 +15,18 @@ examples go into each step:
 The picture: the paths on the contours of the exact full-data loss, and beside them
 the full-data loss after every step and the loss of each batch, against epochs.
 """
-from dataclasses import dataclass
-
 import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 
-from .. import optim
-from ..data.loader import DataLoader
-from ..data.toy import house_prices
-from ..nn import functional as F
-from ..tensor import Tensor
-from . import style
+from ...data.toy import house_prices
+from .. import style
+from .batches import batch_trajectory
 from .contours import add_colorbar, landscape_view
-from .descent import exploded, read_only
-from .landscape_panel import draw_landscape, marker_legend_handles, path_colors, shares_start
-from .losses2d import linear_regression_loss, regression_data
+from .losses import linear_regression_loss, regression_data
+from .panel import draw_landscape, marker_legend_handles, path_colors, shares_start
 
-
-@dataclass(frozen=True, eq=False)
-class BatchTrajectory:
-    """The path of gradient descent at one batch size, step by step (arrays read-only).
-
-    points         (T+1, 2)  (w, b) at the start and after each of the T steps
-    losses         (T+1,)    the exact loss on ALL the data at those points
-    batch_losses   (T,)      the loss on the batch each step was computed from
-    examples_seen  (T+1,)    how many examples the steps so far have used
-    """
-    points: np.ndarray
-    losses: np.ndarray
-    batch_losses: np.ndarray
-    examples_seen: np.ndarray
-    batch_size: int
-    iterations_per_epoch: int
-    num_examples: int
-    diverged: bool
-    label: str
-    lr: float
-
-    @property
-    def steps(self):
-        return len(self.points) - 1
-
-    @property
-    def epochs(self):
-        """(T+1,) epochs done at each point: examples seen / number of examples."""
-        return self.examples_seen / self.num_examples
-
-    def __repr__(self):
-        end = "diverged" if self.diverged else f"loss {self.losses[-1]:.4g}"
-        return (f"BatchTrajectory({self.label}: {self.steps} steps, "
-                f"{self.examples_seen[-1]:,} examples seen, {end})")
-
-
-def batch_trajectory(x, y, batch_size=1, lr=0.1, epochs=5, start=(0.0, 0.0), seed=0, blowup=1e4):
-    """Fit y = w x + b by gradient descent on batches of `batch_size` (None = all).
-
-    x: (n,) or (n, 1), y: (n,). Each epoch a DataLoader deals out ceil(n / batch_size)
-    batches in a fresh order (reproducible from `seed`); each batch gives one
-    optim.SGD step. Stops early with diverged=True if the loss explodes.
-    Returns a BatchTrajectory.
-    """
-    x, y = regression_data(x, y)
-    full_loss = linear_regression_loss(x, y)
-    loader = DataLoader(x, y, batch_size=batch_size, shuffle=True, seed=seed)
-    theta = Tensor(np.array(start, dtype=float).reshape(2), requires_grad=True, label="(w, b)")
-    opt = optim.SGD([theta], lr=lr)
-    points, losses = [theta.data.copy()], [float(full_loss(*theta.data))]
-    batch_losses, seen, diverged = [], [0], False
-    with np.errstate(all="ignore"):
-        for _ in range(epochs):
-            for xb, yb in loader:
-                batch_losses.append(_sgd_step(theta, opt, xb, yb))
-                points.append(theta.data.copy())
-                losses.append(float(full_loss(*theta.data)))
-                seen.append(seen[-1] + len(xb))
-                if exploded(points[-1], losses[-1], losses[0], blowup):
-                    diverged = True
-                    break
-            if diverged:
-                break
-    return BatchTrajectory(
-        points=read_only(np.array(points)), losses=read_only(np.array(losses)),
-        batch_losses=read_only(np.array(batch_losses)), examples_seen=read_only(np.array(seen)),
-        batch_size=loader.batch_size, iterations_per_epoch=loader.iterations_per_epoch,
-        num_examples=len(x), diverged=diverged, lr=float(lr),
-        label=_label(loader.batch_size, len(x), loader.iterations_per_epoch, diverged))
-
-
-def _sgd_step(theta, opt, xb, yb):
-    """One optimizer step from one batch; returns the batch's loss before the step."""
-    opt.zero_grad()
-    prediction = theta[0] * Tensor(xb) + theta[1]        # (B,)
-    loss = F.mse_loss(prediction, Tensor(yb))            # mean over the batch
-    loss.backward()
-    opt.step()
-    return float(loss.data)
-
-
-def _label(batch_size, n, per_epoch, diverged=False):
-    """'SGD, batch size 1: 50 steps per epoch', 'full batch (all 50): 1 step per epoch', ..."""
-    steps = f"{per_epoch} step{'s' if per_epoch != 1 else ''} per epoch"
-    if batch_size >= n:
-        kind = f"full batch (all {n})"
-    else:
-        kind = f"{'SGD' if batch_size == 1 else 'mini-batch'}, batch size {batch_size}"
-    return f"{kind}: {steps}{' (diverged)' if diverged else ''}"
+__all__ = ["compare_batch_sizes"]
 
 
 @style.styled
@@ -199,7 +105,6 @@ def _plot_batch_losses(ax, runs, colors):
         means, ends = _epoch_means(run)
         ax.plot(ends, means, "-o", color=color, lw=2.2, markersize=7, markeredgecolor="white",
                 zorder=4)
-    from matplotlib.lines import Line2D
     ax.legend(handles=[Line2D([], [], color=style.GREY, lw=0.8, label="each step's batch"),
                        Line2D([], [], color=style.GREY, lw=2.2, marker="o", markersize=7,
                               label="mean over the epoch")], loc="upper right", framealpha=0.9)
@@ -224,7 +129,6 @@ def _epoch_means(run):
 
 def _epoch_axis(ax, n, top):
     """x in epochs (comparable across batch sizes); on top, examples seen (if `top`)."""
-    from matplotlib.ticker import MaxNLocator
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(True, alpha=0.3)
     ax.set_xlabel("epochs (passes over the data)")

@@ -1,4 +1,4 @@
-"""Losses of two parameters: the landscapes that microdl.viz.landscape draws and descends.
+"""Losses of two parameters: the landscapes that the landscape family draws and descends.
 
     bowl = quadratic_bowl()                              # elongated: plain GD zig-zags
     float(bowl(np.array(2.0), np.array(1.0)))            # on NumPy grids, for contours
@@ -16,8 +16,10 @@ from typing import Callable
 
 import numpy as np
 
-from ..tensor import Tensor
-from ..value import Value
+from ...tensor import Tensor
+from ...value import Value
+
+__all__ = ["Loss2D", "quadratic_bowl", "rosenbrock", "linear_regression_loss", "regression_data"]
 
 
 @dataclass(frozen=True, eq=False)

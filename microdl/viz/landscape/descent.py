@@ -6,19 +6,19 @@
 What is here
   * `descent_path(...)`: runs a `microdl.optim` optimizer from a start, records every
     point and loss, and stops with `diverged=True` when the loss explodes (nothing is
-    clipped); `DescentPath` holds the result.
+    clipped); `DescentPath` (a LossPath that knows its optimizer) holds the result.
   * `OPTIMIZERS` (names -> classes) and `optimizer_name`, the words a legend uses.
-  * Helpers every recorded path shares: `exploded` (the divergence test), `read_only`,
-    and `as_paths` (None, one path or several -> a list).
 """
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from .. import optim
-from ..tensor import Tensor
-from ..value import Value
+from ... import optim
+from ...tensor import Tensor
+from ...value import Value
+from .path import LossPath, exploded, read_only
+
+__all__ = ["DescentPath", "descent_path", "OPTIMIZERS", "optimizer_name"]
 
 
 #: optimizer names -> (class, default options)
@@ -36,23 +36,10 @@ _DISPLAY_NAMES = {"sgd": "gradient descent", "gd": "gradient descent", "adam": "
 
 
 @dataclass(frozen=True, eq=False)
-class DescentPath:
-    """Where an optimizer went: points (k+1, 2), with losses (k+1,) at those points.
-
-    points[0] is the start and points[i] the parameters after the i-th optimizer.step();
-    k = steps, or fewer when `diverged` (the path stops at the first exploding point).
-    The arrays are read-only.
-    """
-    points: np.ndarray
-    losses: np.ndarray
-    diverged: bool
-    label: str
+class DescentPath(LossPath):
+    """A LossPath made by `optimizer`: points[i] are the parameters after the i-th
+    optimizer.step(); k = steps, or fewer when `diverged`."""
     optimizer: str
-    lr: float
-
-    @property
-    def steps(self):
-        return len(self.points) - 1
 
     def __repr__(self):
         end = f"diverged at step {self.steps}" if self.diverged else f"{self.steps} steps"
@@ -158,26 +145,3 @@ def optimizer_name(name, settings):
     name = _DISPLAY_NAMES.get(name, name)
     extras = ", ".join(f"{k}={v}" for k, v in settings.items())
     return f"{name}{f' ({extras})' if extras else ''}"
-
-
-def exploded(point, value, first_value, blowup):
-    """True when a run has diverged: a coordinate of `point` or the loss `value` is not
-    finite, or the loss exceeds `blowup` times the first loss (`first_value`)."""
-    if not (np.all(np.isfinite(point)) and math.isfinite(value)):
-        return True
-    return abs(value) > blowup * max(abs(first_value), 1e-12)
-
-
-def read_only(array):
-    """The same array, made read-only (recorded paths are not to be edited)."""
-    array.setflags(write=False)
-    return array
-
-
-def as_paths(paths):
-    """None, one path, or several paths -> a list of paths."""
-    if paths is None:
-        return []
-    if hasattr(paths, "points"):
-        return [paths]
-    return list(paths)

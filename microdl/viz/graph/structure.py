@@ -1,10 +1,10 @@
 """Which boxes and arrows a computational graph becomes, before any number is written.
 
 `GraphStructure(root, params, collapse, max_nodes)` walks the graph once (autodiff's
-topological order) and decides the role of every node (the rule is in graph.py's
+topological order) and decides the role of every node (the rule is in drawing.py's
 docstring), one box per value with its op ellipse in front, or with `collapse` one box
 per call of a neuron or layer, and the arrows between them, ordered so that every
-arrow points forward. Nothing here formats a number or draws: graph_diagram.py writes
+arrow points forward. Nothing here formats a number or draws: diagram.py writes
 the text, and animate_backprop reuses one structure for all its frames.
 """
 import heapq
@@ -12,46 +12,15 @@ import re
 
 import numpy as np
 
-from ..autodiff import topological_order
+from ...autodiff import topological_order
+from .collapse import group_nodes
+from .nodes import holds, is_node, label_of, requires_grad
 
-#: ops that an activation applies to a neuron's sum (absorbed by collapse)
-ACTIVATION_OPS = {"sigmoid", "tanh", "ReLU", "LeakyReLU", "relu", "leaky_relu", "gelu", "softplus"}
-#: ops that combine a neuron's weighted inputs (absorbed by collapse)
-COMBINE_OPS = {"+", "*", "sum", "dot", "@", "matmul", "linear"}
+__all__ = ["GraphStructure"]
 
 _WEIGHT_LABEL = re.compile(r"(?:^|\.)(?:w|W|weight|weights|kernel|gamma|beta|theta)_?\d*$")
 _BIAS_LABEL = re.compile(r"(?:^|\.)(?:b|bias)_?\d*$")
 _OP_SYMBOLS = {"*": "×"}
-
-
-# --- what a node is asked -----------------------------------------------------------------
-
-def label_of(node):
-    return getattr(node, "label", "") or ""
-
-
-def requires_grad(node):
-    return getattr(node, "requires_grad", True)
-
-
-def holds(nodes, node):
-    """`node in nodes` by identity (a Tensor's == compares arrays)."""
-    return any(n is node for n in nodes)
-
-
-def is_node(x):
-    return all(hasattr(x, name) for name in ("data", "grad", "_prev", "_op"))
-
-
-def root_name(root):
-    return label_of(root) or "output"
-
-
-def grads_computed(root):
-    """Has backward() been run from `root`? It seeds root.grad with 1, so a root grad that
-    is still zero (or None) means the grads in the graph are not (yet) gradients of it."""
-    g = root.grad
-    return g is not None and bool(np.any(np.asarray(g) != 0))
 
 
 # --- roles ------------------------------------------------------------------------------------
@@ -72,7 +41,7 @@ def _is_single_number(node):
 
 
 def _roles(order, root, param_names):
-    """id(node) -> role, by the rule in graph.py's docstring (what users read)."""
+    """id(node) -> role, by the rule in drawing.py's docstring (what users read)."""
     leaves = [n for n in order if not n._prev]
     if param_names is None:
         weights = {id(n) for n in leaves if _WEIGHT_LABEL.search(label_of(n))}
@@ -127,7 +96,7 @@ class GraphStructure:
         for n in self.order:
             for child in n._prev:
                 self.consumers[id(child)] = self.consumers.get(id(child), 0) + 1
-        members, hidden, self.group_kind = _groups(self, params, collapse) if collapse else ({}, set(), "")
+        members, hidden, self.group_kind = group_nodes(self.order, self.roles, params, collapse) if collapse else ({}, set(), "")
         self.units, self.unit_of = self._make_units(members, hidden)
         if len(self.units) > max_nodes:
             raise ValueError(_too_many_message(len(self.units), max_nodes, collapse))
@@ -232,91 +201,3 @@ def _unit_topological_order(units, links, collapse):
                          f"a cycle (a value leaves a module and comes back into it); draw this "
                          f"graph with a coarser or no collapse")
     return order
-
-
-# --- collapse: group a module's nodes ---------------------------------------------------
-
-def _groups(structure, params, level):
-    """Which nodes collapse together: ({id(node): (name, instance)}, hidden parameter ids).
-
-    A parameter belongs to its module (a Neuron, or a Layer of the model). A node belongs
-    to a module if it uses that module's parameters (the dot), or if it only combines
-    nodes of that module with +, *, sum or an activation. Each call of the module is
-    its own box: members are joined when they feed each other or share an input.
-    A parameter is hidden inside the box when nothing else uses it.
-    """
-    order = structure.order
-    name_of, kind = _parameter_group_names(order, structure.roles, params, level)
-    for n in order:
-        if not n._prev:
-            continue
-        used = {name_of[id(c)] for c in n._prev if not c._prev and id(c) in name_of}
-        if len(used) == 1:
-            name_of[id(n)] = used.pop()
-        elif not used and (n._op in ACTIVATION_OPS or n._op in COMBINE_OPS):
-            inside = {name_of.get(id(c)) for c in n._prev}
-            if len(inside) == 1 and None not in inside:
-                name_of[id(n)] = inside.pop()
-    members = [n for n in order if n._prev and id(n) in name_of]
-
-    parent = {id(n): id(n) for n in members}
-
-    def find(x):
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    shared = {}
-    for n in members:
-        name = name_of[id(n)]
-        for c in n._prev:
-            if name_of.get(id(c)) == name:
-                if c._prev:
-                    parent[find(id(c))] = find(id(n))
-            else:  # an input from outside: members reading the same one are one call
-                first = shared.setdefault((name, id(c)), id(n))
-                parent[find(first)] = find(id(n))
-    groups = {id(n): (name_of[id(n)], (name_of[id(n)], find(id(n)))) for n in members}
-    hidden = set()
-    for n in order:
-        if not n._prev and id(n) in name_of:
-            hidden.add(id(n))
-    for n in order:  # a parameter used outside its module stays visible
-        for c in n._prev:
-            if id(c) in hidden and name_of.get(id(n)) != name_of[id(c)]:
-                hidden.discard(id(c))
-    return groups, hidden, kind
-
-
-def _module_title(kind, name):
-    """"Linear 0" says more than the "0" of a Sequential; "L1.N3" or "conv1" say enough;
-    the model itself (name "") is its class name, "Neuron"."""
-    if not name or re.search(r"(^|\.)\d+$", name):
-        return f"{kind} {name}".strip()
-    return name
-
-
-def _parameter_group_names(order, roles, params, level):
-    """({id(parameter): the name of its neuron / layer}, what the groups are called:
-    the modules' class when they share one, "Neuron" or "Linear", else the level)."""
-    names = {}
-    if hasattr(params, "named_parameters") and hasattr(params, "named_modules"):
-        if level == "neuron":
-            modules = [name for name, _ in params.named_modules() if name]
-        else:
-            modules = [name for name, _ in params.named_children()]
-        kinds = {name: type(module).__name__ for name, module in params.named_modules()}
-        used = set()
-        for pname, p in params.named_parameters():
-            prefixes = [m for m in modules if pname.startswith(m + ".")]
-            name = max(prefixes, key=len) if prefixes else ""
-            names[id(p)] = _module_title(kinds[name], name)
-            used.add(kinds[name])
-        return names, used.pop() if len(used) == 1 else level
-    for n in order:  # from the labels: L1.N3.w0 is in neuron L1.N3 and layer L1
-        if roles[id(n)] == "parameter":
-            parts = label_of(n).split(".")
-            name = ".".join(parts[:-1]) if level == "neuron" else parts[0] if len(parts) > 1 else ""
-            names[id(n)] = name or level.capitalize()
-    return names, level.capitalize()

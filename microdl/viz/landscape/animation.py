@@ -4,12 +4,15 @@
     anim.save("descent.gif", writer=PillowWriter(fps=6))   # matplotlib.animation.PillowWriter
 """
 import numpy as np
+from matplotlib.animation import FuncAnimation
 
-from . import style
+from .. import style
 from .contours import add_colorbar, landscape_view
-from .descent import as_paths
-from .landscape_panel import (draw_landscape, figure_size, halo, marker_legend_handles, marker_size,
-                              path_colors, shares_start)
+from .panel import (draw_landscape, figure_size, halo, marker_legend_handles, marker_size, path_colors,
+                    shares_start)
+from .path import as_paths
+
+__all__ = ["animate_descent"]
 
 
 @style.styled
@@ -19,7 +22,6 @@ def animate_descent(loss, paths, ax=None, interval=150, levels=16, log_levels="a
     Save it as a GIF with `anim.save("descent.gif", writer=PillowWriter(fps=6))`
     (from matplotlib.animation import PillowWriter). Returns the FuncAnimation.
     """
-    from matplotlib.animation import FuncAnimation
     paths = as_paths(paths)
     if not paths:
         raise ValueError("animate_descent: give at least one path (see descent_path)")

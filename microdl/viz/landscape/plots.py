@@ -1,40 +1,23 @@
-"""Loss landscapes of two parameters, and the paths gradient descent takes across them.
+"""The public landscape pictures: contours with descent paths, optimizers and learning rates compared.
 
-    from microdl.viz import landscape
-    bowl = landscape.quadratic_bowl()                    # elongated: plain GD zig-zags
-    path = landscape.descent_path(bowl, optimizer="sgd", lr=0.17, steps=30)
-    landscape.plot_landscape(bowl, [path]).savefig("bowl.png")
+    bowl = quadratic_bowl()                              # elongated: plain GD zig-zags
+    path = descent_path(bowl, optimizer="sgd", lr=0.17, steps=30)
+    plot_landscape(bowl, [path]).savefig("bowl.png")
 
-What is here: the contour pictures.
   * `plot_landscape`: contours + paths on one Axes (or a 3-D surface, `surface3d=True`).
   * `compare_optimizers`: several optimizers from one start, and their losses per step.
   * `compare_learning_rates`: one optimizer at several learning rates, a panel each.
-
-What they are made of, one idea a file, all importable from here as well:
-    losses2d.py           Loss2D, quadratic_bowl, rosenbrock, linear_regression_loss
-    descent.py            descent_path, DescentPath, OPTIMIZERS: running a real optimizer
-    contours.py           landscape_view, loss_grid, contour_levels: window, levels, colour bar
-    landscape_panel.py    draw_landscape: contours, minimum and paths on one Axes
-    landscape3d.py        plot_surface: the loss as a 3-D surface
-    descent_animation.py  animate_descent: the paths growing one step per frame
 """
 import numpy as np
 
-from . import style
-from .contours import ContourLevels, add_colorbar, contour_levels, landscape_view, loss_grid
-from .descent import OPTIMIZERS, DescentPath, as_paths, descent_path, optimizer_name
-from .descent_animation import animate_descent
-from .landscape3d import plot_surface
-from .landscape_panel import (draw_landscape, figure_size, marker_legend_handles, marker_size,
-                              path_colors, shares_start)
-from .losses2d import Loss2D, linear_regression_loss, quadratic_bowl, rosenbrock
+from .. import style
+from .contours import add_colorbar, landscape_view
+from .descent import descent_path, optimizer_name
+from .panel import draw_landscape, figure_size, marker_legend_handles, marker_size, path_colors, shares_start
+from .path import as_paths
+from .surface import plot_surface
 
-__all__ = [
-    "Loss2D", "quadratic_bowl", "rosenbrock", "linear_regression_loss",
-    "DescentPath", "descent_path", "OPTIMIZERS",
-    "ContourLevels", "contour_levels", "landscape_view", "loss_grid",
-    "plot_landscape", "compare_optimizers", "compare_learning_rates", "plot_surface", "animate_descent",
-]
+__all__ = ["plot_landscape", "compare_optimizers", "compare_learning_rates"]
 
 
 @style.styled

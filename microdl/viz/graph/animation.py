@@ -24,10 +24,19 @@ backward() first); a node's grad appears once all its consumers have fired.
 Uses the built-in layout (no Graphviz needed); `collapse=` as in draw_graph.
 """
 from dataclasses import replace
+from pathlib import Path
 
-from .graph_diagram import build_diagram, with_states
-from .graph_draw import builtin_layout, draw_builtin, figure_bytes, node_sizes, title_width
-from .graph_structure import GraphStructure, grads_computed, holds, label_of, requires_grad, root_name
+import matplotlib
+from matplotlib.animation import FuncAnimation, PillowWriter
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from .builtin import builtin_layout, draw_builtin, figure_bytes, node_sizes, title_width
+from .diagram import build_diagram, with_states
+from .nodes import grads_computed, holds, label_of, requires_grad, root_name
+from .structure import GraphStructure
+
+__all__ = ["animate_backprop", "BackpropAnimation"]
 
 
 def animate_backprop(root, *, params=None, collapse=None, show_local=True, max_frames=60,
@@ -199,7 +208,6 @@ class BackpropAnimation:
 
     def figure(self, i):
         """Frame i as a matplotlib Figure."""
-        from matplotlib.figure import Figure
         fig = Figure()
         self._draw(fig, i)
         return fig
@@ -209,9 +217,6 @@ class BackpropAnimation:
         return [figure_bytes(self.figure(i), "png", dpi) for i in range(len(self))]
 
     def _animation(self, fps):
-        from matplotlib.animation import FuncAnimation
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
         fig = Figure()
         FigureCanvasAgg(fig)
         self._draw(fig, 0)
@@ -220,11 +225,9 @@ class BackpropAnimation:
 
     def save(self, path, fps=1, dpi=None):
         """Write a GIF (Pillow, which comes with matplotlib) or an HTML player (.html)."""
-        from pathlib import Path
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix == ".gif":
-            from matplotlib.animation import PillowWriter
             self._animation(fps).save(path, writer=PillowWriter(fps=fps), dpi=dpi or 100,
                                       savefig_kwargs={"facecolor": "white"})
         elif suffix in (".html", ".htm"):
@@ -236,7 +239,6 @@ class BackpropAnimation:
 
     def to_jshtml(self, fps=1, dpi=None):
         """An HTML page fragment with the frames and a player (play, step, loop)."""
-        import matplotlib
         with matplotlib.rc_context({"savefig.dpi": dpi or 90, "animation.embed_limit": 200}):
             return self._animation(fps).to_jshtml(fps=fps, default_mode="once")
 

@@ -2,16 +2,18 @@
 
     plot_surface(rosenbrock(), [descent_path(rosenbrock(), optimizer="adam")])
 
-The same loss, window and paths as the contour pictures (microdl.viz.landscape), seen
+The same loss, window and paths as the contour pictures (plots.py), seen
 from the side: the height is the loss, or log10 of the loss above its minimum when the
 loss spans orders of magnitude.
 """
 import numpy as np
 
-from . import style
+from .. import style
 from .contours import contour_levels, landscape_view, loss_grid
-from .descent import as_paths
-from .landscape_panel import marker_legend_handles, marker_size, path_colors, points_until_exit
+from .panel import marker_legend_handles, marker_size, path_colors, points_until_exit
+from .path import as_paths
+
+__all__ = ["plot_surface"]
 
 
 @style.styled

@@ -29,6 +29,9 @@ True
 from collections import deque
 from dataclasses import dataclass
 
+__all__ = ["Layout", "layered_layout", "count_crossings", "place_in_order", "assign_columns",
+           "order_columns", "assign_widths", "assign_heights"]
+
 
 @dataclass(frozen=True)
 class Layout:

@@ -45,19 +45,26 @@ works. The picture is a snapshot taken by draw_graph, which never changes a node
 
 This file holds what users call: draw_graph and the GraphDrawing it returns (save,
 show, Jupyter). The picture is made in steps, a file each:
-    graph_structure.py  which boxes and arrows the graph becomes: roles, collapse
-    graph_diagram.py    the boxes and arrows with their text and gradients
-    graph_style.py      arrow colours and widths, box colours, legend: both renderers
-    graph_dot.py        DOT text, and Graphviz's dot program
-    graph_draw.py       the built-in renderer: layout.py + matplotlib
+    nodes.py      what the pictures ask of a node
+    collapse.py   which nodes are one call of a neuron or layer
+    structure.py  which boxes and arrows the graph becomes: roles, collapsed groups
+    diagram.py    the boxes and arrows with their text and gradients
+    look.py       arrow colours and widths, box colours, legend: both renderers
+    dot.py        DOT text, and Graphviz's dot program
+    builtin.py    the built-in renderer: layout.py + matplotlib
 """
 import io
 from pathlib import Path
 
-from .graph_diagram import build_diagram
-from .graph_dot import dot_binary, require_dot_binary, run_dot, to_dot
-from .graph_draw import builtin_layout, figure_bytes, render_figure
-from .graph_structure import GraphStructure, grads_computed, is_node, label_of, root_name
+import matplotlib.pyplot as plt
+
+from .builtin import builtin_layout, figure_bytes, render_figure
+from .diagram import build_diagram
+from .dot import dot_binary, require_dot_binary, run_dot, to_dot
+from .nodes import grads_computed, is_node, label_of, root_name
+from .structure import GraphStructure
+
+__all__ = ["draw_graph", "GraphDrawing", "RENDERERS", "COLLAPSE_LEVELS"]
 
 RENDERERS = ("auto", "builtin", "graphviz")
 COLLAPSE_LEVELS = (None, "neuron", "layer")
@@ -143,7 +150,6 @@ class GraphDrawing:
 
     def show(self):
         """Open the picture in a matplotlib window (for scripts; Jupyter displays it itself)."""
-        import matplotlib.pyplot as plt
         if self.renderer == "builtin":
             self.figure(plt.figure())
         else:

@@ -8,19 +8,23 @@
 Every path is one colour of style.CYCLE (`path_colors`), a marker per step; the start is
 style.START_MARKER (once, in black, when all paths share it), the end style.END_MARKER,
 the exact minimum style.MINIMUM_MARKER, the place a path blew up or left the window
-style.DIVERGED_MARKER. A path is anything with .points (k+1, 2), .label and .diverged:
-a DescentPath, or a trajectories.BatchTrajectory.
+style.DIVERGED_MARKER. A path is a LossPath (path.py): a DescentPath or a BatchTrajectory.
 """
 import numpy as np
+from matplotlib import patheffects
+from matplotlib.lines import Line2D
 
-from . import style
+from .. import style
 from .contours import draw_contours
+
+__all__ = ["draw_landscape", "draw_path", "path_colors", "marker_size", "halo", "points_until_exit",
+           "shares_start", "marker_legend_handles", "figure_size"]
 
 
 def draw_landscape(ax, loss, paths, view, levels, log_levels, show_minimum, colors=None):
     """Contours, minimum and paths on one Axes, over `view`, with the axes labelled.
 
-    levels, log_levels: as in contours.contour_levels. colors: one per path (default
+    levels, log_levels: as in contour_levels (contours.py). colors: one per path (default
     path_colors). Returns (the filled contours, ContourLevels), for add_colorbar.
     """
     filled, chosen = draw_contours(ax, loss, view, levels, log_levels)
@@ -85,7 +89,6 @@ def marker_size(steps):
 
 def halo(width):
     """A white outline, so a coloured line of `width` stays visible over any contour colour."""
-    from matplotlib import patheffects
     return [patheffects.Stroke(linewidth=width + 2.5, foreground="white", alpha=0.85),
             patheffects.Normal()]
 
@@ -135,7 +138,6 @@ def marker_legend_handles(paths, loss, show_minimum, shared_start, show_end=True
     """Legend entries for the markers that carry no label of their own: the start (with
     its coordinates when `shared_start`), the exact minimum, the ends, where paths diverged.
     """
-    from matplotlib.lines import Line2D
     handles = []
     if shared_start:
         (s1, s2), names = paths[0].points[0], _short_names(loss)

@@ -6,8 +6,11 @@ say in words what is on the picture.
 """
 import math
 
-from . import style
-from .graph_diagram import is_array, is_zero, magnitude
+from .. import style
+from .diagram import is_array, is_zero, magnitude
+
+__all__ = ["edge_color", "edge_width", "fill_color", "border_color", "legend_entries",
+           "arrows_title", "KEY_COLOR"]
 
 NO_GRAD_COLOR, VECTOR_COLOR, ZERO_COLOR, NONFINITE_COLOR = "#9A9A9A", "#555555", "#B5B5B5", style.PURPLE
 KEY_COLOR = "#555555"   # the words "data", "grad" in a box

@@ -1,7 +1,7 @@
 """A small network drawn as neurons and weighted edges, like the perceptron on the blackboard.
 
     from microdl.nn import Neuron, MLP
-    from microdl.viz.network import draw_network
+    from microdl.viz import draw_network
     draw_network(Neuron(3, activation="sigmoid", weights=[.3, .5, .2], bias=-0.1), inputs=[1, 0, 1])
     draw_network(MLP(2, [4, 1], seed=0))
     draw_network([3, 4, 1])                       # just the shape, no weights
@@ -14,113 +14,23 @@ the activation and the bias inside each neuron. With `inputs=`, every neuron sho
 value it outputs for that input.
 
 Accepts a scalar Neuron, Layer or MLP, a tensor Linear or a Sequential of Linear layers
-and activations, or a list of layer sizes.
+and activations, or a list of layer sizes (reading.py reads them).
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.colors import Normalize
 from matplotlib.patches import Circle, FancyArrowPatch
 
-from ..autodiff import no_grad
-from ..nn.layers import Dropout, Flatten, LeakyReLU, Linear, ReLU, Sequential, Sigmoid, Tanh
-from ..nn.scalar import MLP, Layer, Neuron
-from ..tensor import Tensor
-from . import style
-from ..nn.module import evaluation_mode
+from ...nn.scalar import Neuron
+from .. import style
+from .reading import network_layers, neuron_outputs
+
+__all__ = ["draw_network", "ACTIVATION_SYMBOLS"]
 
 ACTIVATION_SYMBOLS = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky", "linear": "Σ"}
-_TENSOR_ACTIVATIONS = {ReLU: "relu", Tanh: "tanh", Sigmoid: "sigmoid", LeakyReLU: "leaky_relu"}
 MAX_EDGES_WITH_NUMBERS = 12
 MAX_NEURONS_WITH_TEXT = 8
-
-
-@dataclass
-class _Dense:
-    """One fully connected layer: what the drawing needs, and how to run it."""
-    weight: np.ndarray = None       # (out, in), or None when only sizes are known
-    bias: np.ndarray = None         # (out,)
-    activation: str = "linear"
-    size: int = 0
-    modules: list = field(default_factory=list)   # to compute activations from inputs
-
-
-# --- reading the model ---------------------------------------------------------------------------
-
-def _scalar_dense(neurons, module):
-    weight = np.array([[w.data for w in n.w] for n in neurons])
-    bias = np.array([n.b.data for n in neurons])
-    return _Dense(weight, bias, neurons[0].activation, len(neurons), [module])
-
-
-def _tensor_dense(linear):
-    weight = np.array(linear.weight.data, dtype=float)
-    bias = np.zeros(len(weight)) if linear.bias is None else np.array(linear.bias.data, dtype=float)
-    return _Dense(weight, bias, "linear", len(weight), [linear])
-
-
-def _from_sequential(model):
-    layers = []
-    for index, module in enumerate(model.layers):
-        if isinstance(module, Linear):
-            layers.append(_tensor_dense(module))
-        elif type(module) in _TENSOR_ACTIVATIONS and layers and layers[-1].activation == "linear":
-            layers[-1].activation = _TENSOR_ACTIVATIONS[type(module)]
-            layers[-1].modules.append(module)
-        elif isinstance(module, Dropout) or (isinstance(module, Flatten) and not layers):
-            continue  # no weights: nothing to draw
-        else:
-            raise ValueError(f"draw_network draws fully connected networks (Linear layers and activations); "
-                             f"layer {index} is a {type(module).__name__}. For a CNN use "
-                             f"viz.plot_filters and viz.plot_feature_maps")
-    return layers
-
-
-def network_layers(model_or_sizes):
-    """(number of inputs, [_Dense per layer]) for any network draw_network accepts."""
-    m = model_or_sizes
-    if isinstance(m, Neuron):
-        return len(m.w), [_scalar_dense([m], m)]
-    if isinstance(m, Layer):
-        return len(m.neurons[0].w), [_scalar_dense(m.neurons, m)]
-    if isinstance(m, MLP):
-        return len(m.layers[0].neurons[0].w), [_scalar_dense(layer.neurons, layer) for layer in m.layers]
-    if isinstance(m, Linear):
-        return m.in_features, [_tensor_dense(m)]
-    if isinstance(m, Sequential):
-        layers = _from_sequential(m)
-        if not layers:
-            raise ValueError("the Sequential has no Linear layer to draw")
-        return layers[0].weight.shape[1], layers
-    if isinstance(m, (list, tuple)) and len(m) >= 2 and all(map(_is_layer_size, m)):
-        return int(m[0]), [_Dense(size=int(s)) for s in m[1:]]
-    raise TypeError(f"draw_network takes a Neuron, Layer, MLP, Linear, a Sequential of Linear layers, or "
-                    f"layer sizes like [3, 4, 1]; got {type(m).__name__}")
-
-
-def _is_layer_size(size):
-    return isinstance(size, (int, np.integer)) and size > 0
-
-
-def _activations(model, layers, inputs):
-    """[input values, outputs of layer 1, ...] for one input vector, without touching the model."""
-    values = [np.asarray(inputs, dtype=float).reshape(-1)]
-    if len(values[0]) != (layers[0].weight.shape[1] if layers[0].weight is not None else -1):
-        raise ValueError(f"inputs has {len(values[0])} numbers, the network takes "
-                         f"{layers[0].weight.shape[1] if layers[0].weight is not None else 'weights to run'}")
-    with evaluation_mode(model), no_grad():
-        for layer in layers:
-            x = values[-1]
-            if isinstance(layer.modules[0], (Linear,)):
-                out = Tensor(x[None].astype(layer.modules[0].weight.dtype))
-                for module in layer.modules:
-                    out = module(out)
-                values.append(np.array(out.data[0], dtype=float))
-            else:
-                out = layer.modules[0](x.tolist())
-                values.append(np.array([v.data for v in (out if isinstance(out, list) else [out])]))
-    return values
 
 
 # --- geometry: in inches, so that text fits in the circles at any network size ----------------
@@ -315,7 +225,7 @@ def draw_network(model_or_sizes, inputs=None, ax=None, show_weights=None, input_
     _draw_outputs(axes, columns[-1], geometry.radius, _names(output_names, sizes[-1], "y"))
     subtitle = ""
     if inputs is not None:
-        values = _activations(model_or_sizes, layers, inputs)
+        values = neuron_outputs(model_or_sizes, layers, inputs)
         _write_values(axes, *columns[0], geometry.radius, values[0], "left")
         for column, layer_values in zip(columns[1:], values[1:]):
             _write_values(axes, *column, geometry.radius, layer_values, "right")

@@ -1,6 +1,6 @@
 """The diagram both graph renderers draw: boxes and arrows with their text and gradients.
 
-`build_diagram(structure, grad_of)` turns a GraphStructure (graph_structure.py) into a
+`build_diagram(structure, grad_of)` turns a GraphStructure (structure.py) into a
 Diagram: frozen DiagramNodes (a title, rows like ("data", "2.0000")) and DiagramEdges
 (the gradient each arrow carries back, local x upstream, and the `show_local` text).
 `grad_of` says which gradients to show: the stored .grad, or an animation frame's
@@ -11,8 +11,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..value import _fmt as format_number
-from .graph_structure import ACTIVATION_OPS, requires_grad
+from ...value import _fmt as format_number
+from .nodes import ACTIVATION_OPS, requires_grad
+
+__all__ = ["Diagram", "DiagramNode", "DiagramEdge", "build_diagram", "with_states", "in_degrees",
+           "is_array", "is_zero", "magnitude", "summary"]
 
 
 # --- what is drawn: boxes and arrows, with their text -----------------------------------

@@ -13,13 +13,17 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from matplotlib.colors import BoundaryNorm
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from . import style
-from .descent import as_paths
+from .. import style
+
+__all__ = ["landscape_view", "loss_grid", "ContourLevels", "contour_levels", "draw_contours",
+           "add_colorbar"]
 
 
 def landscape_view(loss, paths=(), growth=0.5, margin=0.06):
-    """The window to draw: loss.view, widened to show where the paths went.
+    """The window to draw: loss.view, widened to show where `paths` (a list) went.
 
     Each side moves out at most `growth` times the view's width (or height), so a
     diverging path widens the picture "within reason" instead of shrinking the valley
@@ -27,7 +31,7 @@ def landscape_view(loss, paths=(), growth=0.5, margin=0.06):
     Returns ((p1_low, p1_high), (p2_low, p2_high)).
     """
     (x0, x1), (y0, y1) = loss.view
-    finite = [p.points[np.all(np.isfinite(p.points), axis=1)] for p in as_paths(paths)]
+    finite = [p.points[np.all(np.isfinite(p.points), axis=1)] for p in paths]
     finite = np.concatenate(finite) if finite else np.empty((0, 2))
     if len(finite) == 0:
         return (x0, x1), (y0, y1)
@@ -82,7 +86,6 @@ def contour_levels(loss, values, levels=16, log_levels="auto"):
         smallest = max(float(np.percentile(gap, 0.5)), high * 1e-7)
         chosen = np.concatenate([[0.0], _round_log_levels(smallest, high, int(levels))])
     else:
-        from matplotlib.ticker import MaxNLocator
         locator = MaxNLocator(nbins=int(levels), steps=[1, 2, 2.5, 5, 10])
         chosen = locator.tick_values(floor, floor + max(high, 1e-12))
     name = "loss" if floor == 0 or not log_levels else r"loss above the minimum, $L - L_{min}$"
@@ -110,7 +113,6 @@ def draw_contours(ax, loss, view, levels, log_levels, resolution=201):
     window widened for a diverging path keeps the colours of the valley; what lies
     above is the top colour. Returns (the filled ContourSet, ContourLevels).
     """
-    from matplotlib.colors import BoundaryNorm
     P1, P2, L = loss_grid(loss, view, resolution)
     reference = L if view == loss.view else loss_grid(loss, loss.view, 101)[2]
     chosen = contour_levels(loss, reference, levels, log_levels)
@@ -145,7 +147,6 @@ def add_colorbar(figure, filled, levels, ax):
     ax: one Axes (the bar sits beside it, exactly its height) or a list of Axes that
     share it. Returns the Colorbar.
     """
-    from matplotlib.ticker import FuncFormatter
     options = dict(ticks=_colorbar_ticks(levels), format=FuncFormatter(_format_level))
     if isinstance(ax, (list, tuple)):
         bar = figure.colorbar(filled, ax=ax, shrink=0.8, **options)

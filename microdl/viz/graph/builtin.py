@@ -2,18 +2,28 @@
 
 Every box is sized by its text (measured with matplotlib's font), placed by layout.py's
 layered layout, and drawn with its op ellipses, curved arrows and their labels, the
-title and the two legends; `figure_bytes` saves a Figure deterministically. matplotlib
-is imported inside the functions: importing this file loads no plotting library.
+title and the two legends; `figure_bytes` saves a Figure deterministically.
 """
 import functools
 import io
 import math
 
-from . import style
-from .graph_diagram import in_degrees, is_zero
-from .graph_style import (KEY_COLOR, arrows_title, border_color, edge_color, edge_width, fill_color,
-                          legend_entries)
+import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.lines import Line2D
+from matplotlib.patches import ArrowStyle, Ellipse, FancyArrowPatch, FancyBboxPatch, Patch
+from matplotlib.path import Path
+from matplotlib.textpath import text_to_path
+
+from .. import style
+from .diagram import in_degrees, is_zero
+from .look import (KEY_COLOR, arrows_title, border_color, edge_color, edge_width, fill_color,
+                   legend_entries)
 from .layout import layered_layout
+
+__all__ = ["builtin_layout", "draw_builtin", "render_figure", "figure_bytes", "node_size",
+           "node_sizes", "title_width"]
 
 ROW_SIZE, TITLE_SIZE, OP_SIZE, EDGE_SIZE = style.FONT_SIZE + 1, style.FONT_SIZE + 2, 16, style.FONT_SIZE
 PAD = 0.1         # inches inside a box
@@ -27,8 +37,6 @@ def _text_width(text, size, bold=False):
     """Width of `text` in inches, measured with matplotlib's font (exact, no figure needed)."""
     if not text:
         return 0.0
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import text_to_path
     font = FontProperties(size=size, weight="bold" if bold else "normal")
     return text_to_path.get_text_width_height_descent(text, font, ismath=False)[0] / 72.0
 
@@ -105,8 +113,6 @@ def _legend_width(entries):
 
 
 def _draw_legends(fig, boxes, arrows, arrows_heading, height):
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
     box_handles = [Line2D([], [], marker="o", markersize=15, markerfacecolor="white",
                           markeredgecolor="black", linestyle="none", label=text)
                    if role == "op" else
@@ -150,7 +156,6 @@ def _edge_paths(diagram, layout, shapes):
     on that stretch, so it is plain which arrow it belongs to: next to the source when
     several arrows meet at the target, next to the target when one source fans out.
     """
-    from matplotlib.path import Path
     out_edges, in_edges = {}, {}
     for i, (edge, route) in enumerate(zip(diagram.edges, layout.routes)):
         out_edges.setdefault(edge.source, []).append((route[1][1], i))
@@ -191,7 +196,6 @@ def _edge_paths(diagram, layout, shapes):
 
 
 def _draw_edge(ax, edge, path, label_at, scale):
-    from matplotlib.patches import ArrowStyle, FancyArrowPatch
     if edge.state == "waiting":
         color, width = "#DDDDDD", 1.2
     else:
@@ -212,7 +216,6 @@ def _draw_edge(ax, edge, path, label_at, scale):
 
 
 def _draw_node(ax, node, x, y, size):
-    from matplotlib.patches import Ellipse, FancyBboxPatch
     w, h = size
     waiting, firing = node.state == "waiting", node.state == "firing"
     if firing:  # a yellow halo around the node that passes its gradient on
@@ -252,7 +255,6 @@ def _draw_node(ax, node, x, y, size):
 
 def render_figure(diagram, layout, sizes, figure=None):
     """A matplotlib Figure of the diagram (not registered with pyplot unless given)."""
-    from matplotlib.figure import Figure
     fig = figure if figure is not None else Figure()
     draw_builtin(fig, diagram, layout, sizes)
     return fig
@@ -260,7 +262,6 @@ def render_figure(diagram, layout, sizes, figure=None):
 
 def figure_bytes(fig, fmt, dpi=None):
     """Save a Figure to PNG / SVG / PDF bytes, deterministically (no dates, fixed ids)."""
-    import matplotlib
     buffer = io.BytesIO()
     settings = {"svg.fonttype": "none", "svg.hashsalt": "microdl"}  # real <text> in SVG
     metadata = {"Date": None} if fmt == "svg" else {"CreationDate": None} if fmt == "pdf" else None
