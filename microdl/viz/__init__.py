@@ -12,9 +12,11 @@ imports matplotlib at its top (graphviz, optional, where it is used); `import mi
     activations.py  activation functions, their derivatives, softmax
     features.py     feature maps and learned filters of a CNN
     boundary.py     decision boundaries of 2-D classifiers
-    style.py        the one colour language and the projector-size text (the ground floor)
+    canvas/         the house Figure (shows once, no pyplot) and Scene: frames + controls (ground floor)
+    style.py        the one colour language, projector-size text, projector() (ground floor)
 """
 from .activations import plot_activation, plot_activations, plot_softmax
+from .canvas import Control, Figure, Scene
 from .boundary import plot_boundary_evolution, plot_decision_boundary
 from .convolution import animate_convolution, animate_pooling, plot_convolution_steps, plot_pooling_steps
 from .curves import (plot_confusion_matrix, plot_dead_relus, plot_gradient_norms, plot_history,
@@ -25,6 +27,7 @@ from .landscape import (animate_descent, batch_trajectory, compare_batch_sizes, 
                         compare_optimizers, descent_path, linear_regression_loss, plot_landscape,
                         plot_surface, quadratic_bowl, rosenbrock)
 from .network import draw_network
+from .style import projector
 
 __all__ = ["draw_graph", "GraphDrawing", "animate_backprop", "BackpropAnimation", "quadratic_bowl", "rosenbrock",
            "linear_regression_loss", "descent_path", "plot_landscape", "compare_optimizers", "compare_learning_rates",
@@ -32,4 +35,4 @@ __all__ = ["draw_graph", "GraphDrawing", "animate_backprop", "BackpropAnimation"
            "plot_activations", "plot_softmax", "plot_convolution_steps", "animate_convolution", "plot_pooling_steps",
            "animate_pooling", "plot_feature_maps", "plot_filters", "plot_decision_boundary", "plot_boundary_evolution",
            "draw_network", "plot_history", "plot_gradient_norms", "plot_dead_relus", "plot_confusion_matrix",
-           "plot_misclassified"]
+           "plot_misclassified", "Figure", "Scene", "Control", "projector"]
