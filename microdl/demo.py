@@ -37,29 +37,21 @@ def demo_args(doc, argv=None, options=None):
 
 
 def save(figure, args, name):
-    """Save a matplotlib Figure or a graph (anything with .save) as args.out/name."""
+    """Save a Figure, an animation (a Scene: .gif) or a graph (anything with .save) as
+    args.out/name; with --show, remember it for `finish`."""
     path = args.out / name
     if hasattr(figure, "savefig"):
         figure.savefig(path, dpi=110, bbox_inches="tight")
-        import matplotlib.pyplot as plt
-        if not args.show:
-            plt.close(figure)  # keep memory flat across a tour of many figures
-    elif _is_matplotlib_animation(figure):  # a GIF with Pillow (no ffmpeg needed)
-        from matplotlib.animation import PillowWriter
-        figure.save(path, writer=PillowWriter(fps=1), dpi=72)
     else:
         figure.save(path)
+    if args.show:
+        args.__dict__.setdefault("to_show", []).append(figure)
     print(f"  saved {path}")
     return path
 
 
-def _is_matplotlib_animation(figure):
-    from matplotlib.animation import Animation
-    return isinstance(figure, Animation)
-
-
 def finish(args):
-    """Show the figures when --show was given."""
-    if args.show:
-        import matplotlib.pyplot as plt
-        plt.show()
+    """Show the figures when --show was given: one window each, until the last is closed."""
+    shown = [figure for figure in getattr(args, "to_show", []) if hasattr(figure, "show")]
+    for i, figure in enumerate(shown):
+        figure.show(block=i == len(shown) - 1)

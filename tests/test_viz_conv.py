@@ -4,7 +4,6 @@ import matplotlib.image
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from matplotlib.animation import PillowWriter
 from PIL import Image
 
 import microdl.nn.functional as F
@@ -119,16 +118,27 @@ def test_inputs_are_not_changed():
     (lambda: animate_pooling(np.arange(36.0).reshape(6, 6)), 9),
 ])
 def test_animation_has_one_frame_per_output_cell(make, frames):
-    animation = make()
-    assert len(list(animation.new_frame_seq())) == frames
-    animation._draw_was_started = True  # not saved on purpose: no "deleted without rendering" warning
-    plt.close(animation._fig)
+    scene = make()
+    assert len(scene) == frames
+    last = scene.figure(frames - 1)
+    texts = [t.get_text() for t in last.texts]
+    assert f"step {frames}\nof {frames}" in "\n".join(texts)   # the counter of the still rows
+    width, height = last.get_size_inches() * last.dpi
+    assert width <= 1280 + 1e-6 and height <= 720 + 1e-6          # slide-sized frames
+    assert 2 <= scene.fps <= 4
+    assert plt.get_fignums() == []
+
+
+def test_animation_frame_is_the_still_row():
+    image = np.arange(16.0).reshape(4, 4) - 8
+    scene = animate_pooling(image).step(2)
+    still = plot_pooling_steps(image, cells=[(1, 0)])
+    shown = {t.get_text() for ax in scene.figure().axes for t in ax.texts}
+    assert shown == {t.get_text() for ax in still.axes for t in ax.texts}
 
 
 def test_animation_saves_as_gif_with_one_frame_per_output_cell(tmp_path):
-    animation = animate_pooling(np.arange(16.0).reshape(4, 4) - 8)
-    path = tmp_path / "pooling.gif"
-    animation.save(path, writer=PillowWriter(fps=4), dpi=40)
-    plt.close(animation._fig)
+    scene = animate_pooling(np.arange(16.0).reshape(4, 4) - 8, size=(400, 300))
+    path = scene.save(tmp_path / "pooling.gif")
     with Image.open(path) as gif:
-        assert gif.n_frames == 4
+        assert gif.n_frames == 4 and gif.size[0] <= 400 and gif.size[1] <= 300

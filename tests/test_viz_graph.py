@@ -207,11 +207,24 @@ def test_save_takes_the_format_from_the_suffix(karpathy_builtin, tmp_path):
 def test_displays_itself_in_jupyter(karpathy_builtin):
     bundle = karpathy_builtin._repr_mimebundle_()
     assert set(bundle) == {"image/svg+xml", "text/plain"}
-    assert karpathy_builtin._repr_svg_() == bundle["image/svg+xml"]
+    assert bundle["image/svg+xml"] == karpathy_builtin.to_svg()
     text_only = karpathy_builtin._repr_mimebundle_(include=["text/plain"])
     assert text_only == {"text/plain": repr(karpathy_builtin)}
-    assert karpathy_builtin._repr_png_()[:4] == b"\x89PNG"
     assert repr(karpathy_builtin) == "GraphDrawing(10 nodes, 9 edges, renderer='builtin')"
+
+
+def test_a_notebook_stores_one_small_image_per_graph(karpathy_builtin):
+    formatter = pytest.importorskip("IPython.core.formatters").DisplayFormatter()
+    data, _ = formatter.format(karpathy_builtin)
+    assert sorted(data) == ["image/svg+xml", "text/plain"]          # one picture, not SVG + PNG
+    loss, model = mlp_loss()
+    big = draw_graph(loss, params=model, max_nodes=1000, renderer="builtin")
+    assert len(big.to_svg()) > big.SVG_LIMIT                         # too heavy as SVG ...
+    data, _ = formatter.format(big)
+    assert sorted(data) == ["image/png", "text/plain"]               # ... so one PNG
+    png = data["image/png"]
+    assert max(int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")) <= big.NOTEBOOK_PIXELS
+    assert len(png) < 1_000_000 < len(big.to_png())                  # not the 2 MB full-size PNG
 
 
 # --- large graphs -------------------------------------------------------------------------

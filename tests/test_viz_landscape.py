@@ -212,14 +212,25 @@ def test_compare_optimizers_and_learning_rates(tmp_path, data, assert_png_not_bl
 
 
 def test_animation_has_one_frame_per_step(tmp_path):
-    from matplotlib.animation import PillowWriter
     from PIL import Image
     bowl = quadratic_bowl()
     paths = [descent_path(bowl, steps=12), descent_path(bowl, optimizer="adam", steps=7)]
-    animation = landscape.animate_descent(bowl, paths)
-    animation.save(tmp_path / "descent.gif", writer=PillowWriter(fps=10), dpi=30)
+    scene = landscape.animate_descent(bowl, paths, size=(320, 240))
+    assert len(scene) == 12
+    axes = scene.step(4).figure().axes[0]
+    assert axes.get_title().endswith("step 5 of 12")
+    drawn = [line for line in axes.get_lines() if line.get_label() in {p.label for p in paths}]
+    assert [len(line.get_xdata()) for line in drawn] == [6, 6]    # start + 5 steps, each path
+    scene.save(tmp_path / "descent.gif")
     with Image.open(tmp_path / "descent.gif") as gif:
-        assert gif.n_frames == 12
+        assert gif.n_frames == 12 and gif.size[0] <= 320 and gif.size[1] <= 240
+
+
+def test_animation_spreads_long_paths_over_max_frames():
+    bowl = quadratic_bowl()
+    scene = landscape.animate_descent(bowl, descent_path(bowl, steps=100), max_frames=10)
+    steps = scene.controls["step"].choices
+    assert len(steps) == 10 and steps[0] == 1 and steps[-1] == 100
 
 
 def test_plotting_mutates_nothing(tmp_path, data):

@@ -22,7 +22,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MatplotlibFigure
 
 __all__ = ["Figure", "new_figure", "new_mosaic", "axes_or_new", "png_bytes", "in_notebook",
-           "show_in_window"]
+           "show_in_window", "dpi_to_fit"]
 
 #: keyword arguments that belong to the Figure (the rest go to subplots / subplot_mosaic)
 _FIGURE_KEYWORDS = {"layout", "dpi", "facecolor", "edgecolor", "constrained_layout",
@@ -83,6 +83,17 @@ def axes_or_new(ax, width=6.0, height=4.5):
     if ax is not None:
         return ax.figure, ax
     return new_figure(width=width, height=height)
+
+
+def dpi_to_fit(width, height, box=(1280, 720), most=100):
+    """The dpi at which a (width, height) inch picture fits inside `box` pixels (at most `most`).
+
+    Animations use it to keep their frames slide-sized: a 1280x720 box is a 16:9 slide.
+    """
+    box_width, box_height = box
+    if box_width <= 0 or box_height <= 0:
+        raise ValueError(f"size must be (width, height) in pixels, both > 0; got {tuple(box)}")
+    return min(most, box_width / width, box_height / height)
 
 
 def png_bytes(figure, dpi=None, tight=True):

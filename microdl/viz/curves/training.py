@@ -19,7 +19,7 @@ import matplotlib
 import numpy as np
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from .. import style
+from .. import canvas, style
 
 __all__ = ["plot_history", "plot_gradient_norms", "plot_dead_relus", "layer_colors"]
 
@@ -100,7 +100,7 @@ def plot_history(history, log_loss=False, title="Training curves"):
     has_accuracy = _series(history.iteration, "accuracy") is not None or any(
         _series(history.epoch, k) is not None for k in ("accuracy", "val_accuracy"))
     panels = ["loss", "accuracy"] if has_accuracy else ["loss"]
-    fig, axes = style.new_figure(1, len(panels), width=6.5 * len(panels), height=5.0, squeeze=False,
+    fig, axes = canvas.new_figure(1, len(panels), width=6.5 * len(panels), height=5.0, squeeze=False,
                                  sharex=True)
     for ax, name in zip(axes[0], panels):
         if not _draw_metric(ax, history, name, per_epoch):
@@ -151,7 +151,7 @@ def plot_gradient_norms(history, log=True, ax=None, smooth=None):
         raise ValueError("the history holds no gradient norms; train with "
                          "fit(..., track_gradients=True) to record them")
     per_epoch = _iterations_per_epoch(history)
-    fig, axes = style.axes_or_new(ax, width=9.0, height=5.0)
+    fig, axes = canvas.axes_or_new(ax, width=9.0, height=5.0)
     colors = layer_colors(len(norms))
     for (name, values), color in zip(norms.items(), colors):
         values = np.asarray(values, dtype=float)
@@ -191,7 +191,7 @@ def plot_dead_relus(history, ax=None):
     if not dead:
         raise ValueError("the history holds no dead-ReLU counts; train a model with ReLU layers "
                          "with fit(..., track_gradients=True) to record them")
-    fig, axes = style.axes_or_new(ax, width=9.0, height=5.0)
+    fig, axes = canvas.axes_or_new(ax, width=9.0, height=5.0)
     for (name, values), color in zip(dead.items(), layer_colors(len(dead))):
         epochs = np.arange(1, len(values) + 1)
         axes.plot(epochs, values, color=color, marker="o", markersize=7, linewidth=2.5, label=name)

@@ -20,7 +20,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from ...data.toy import house_prices
-from .. import style
+from .. import canvas, style
 from .batches import batch_trajectory
 from .contours import add_colorbar, landscape_view
 from .losses import linear_regression_loss, regression_data
@@ -50,7 +50,7 @@ def compare_batch_sizes(x=None, y=None, batch_sizes=(1, 16, None), lr=0.1, epoch
     runs = [batch_trajectory(x, y, size, rate, epochs, start, seed) for size, rate in zip(batch_sizes, rates)]
     colors = path_colors(len(runs))
     loss = linear_regression_loss(x, y, start=start)
-    figure, axes = style.new_mosaic([["paths", "full"], ["paths", "batch"]], width=16, height=9,
+    figure, axes = canvas.new_mosaic([["paths", "full"], ["paths", "batch"]], width=16, height=9,
                                     layout="constrained", width_ratios=[1.1, 1])
     filled, chosen = draw_landscape(axes["paths"], loss, runs, _view_around(runs, loss), 16,
                                     "auto", True, colors)

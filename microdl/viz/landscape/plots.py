@@ -10,7 +10,7 @@
 """
 import numpy as np
 
-from .. import style
+from .. import canvas, style
 from .contours import add_colorbar, landscape_view
 from .descent import descent_path, optimizer_name
 from .panel import draw_landscape, figure_size, marker_legend_handles, marker_size, path_colors, shares_start
@@ -37,7 +37,7 @@ def plot_landscape(loss, paths=None, ax=None, levels=16, log_levels="auto", show
     if surface3d:
         return plot_surface(loss, paths, ax=ax, view=view, log_levels=log_levels)
     view = view or landscape_view(loss, paths)
-    figure, axes = (ax.figure, ax) if ax is not None else style.new_figure(
+    figure, axes = (ax.figure, ax) if ax is not None else canvas.new_figure(
         1, 1, *figure_size(view), layout="constrained")
     filled, chosen = draw_landscape(axes, loss, paths, view, levels, log_levels, show_minimum)
     if colorbar:
@@ -97,7 +97,7 @@ def compare_optimizers(loss, start=None, configs=None, steps=None, levels=16, lo
     steps = loss.steps if steps is None else steps
     paths = [descent_path(loss, start, steps=steps, **config) for config in configs]
     colors = path_colors(len(paths))
-    figure, axes = style.new_mosaic([["landscape", "curves"]], width=15, height=7.2,
+    figure, axes = canvas.new_mosaic([["landscape", "curves"]], width=15, height=7.2,
                                     layout="constrained", width_ratios=[1.25, 1])
     view = landscape_view(loss, paths)
     filled, chosen = draw_landscape(axes["landscape"], loss, paths, view, levels, log_levels,
@@ -153,7 +153,7 @@ def compare_learning_rates(loss, start=None, lrs=None, optimizer="sgd", steps=No
     names = [f"lr{i}" for i in range(len(paths))] + ["curves"]
     names += ["."] * (-len(names) % ncols)
     layout = [names[r:r + ncols] for r in range(0, len(names), ncols)]
-    figure, axes = style.new_mosaic(layout, width=6.5 * ncols, height=5.6 * len(layout),
+    figure, axes = canvas.new_mosaic(layout, width=6.5 * ncols, height=5.6 * len(layout),
                                     layout="constrained")
     view = landscape_view(loss, paths)
     for i, (path, color) in enumerate(zip(paths, colors)):
