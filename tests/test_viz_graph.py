@@ -426,3 +426,50 @@ def test_animation_limits_and_tensor_graphs():
 
 def test_draw_graph_returns_a_graph_drawing():
     assert isinstance(draw_graph(karpathy()), GraphDrawing)
+
+
+# --- which backward() the grads came from ---------------------------------------------------
+
+def _karpathy_with_inner():
+    a, b, c, f = (Value(x, label=n) for x, n in [(2, "a"), (-3, "b"), (10, "c"), (-2, "f")])
+    d = a * b + c
+    d.label = "d"
+    L = d * f
+    L.label = "L"
+    return (a, b, c, f), d, L
+
+
+def test_an_inner_node_drawn_after_backward_names_the_root_the_grads_came_from():
+    leaves, d, L = _karpathy_with_inner()
+    L.backward()
+    assert draw_graph(d, renderer="builtin").diagram.subtitle.startswith("grad = dL / d(node)")
+    assert draw_graph(L, renderer="builtin").diagram.subtitle == "grad = dL / d(node)"
+
+
+def test_repeated_backward_says_the_leaf_grads_accumulated():
+    leaves, d, L = _karpathy_with_inner()
+    L.backward()
+    L.backward()
+    subtitle = draw_graph(L, renderer="builtin").diagram.subtitle
+    assert "leaf grads accumulated over 2 backward() calls" in subtitle
+    assert leaves[0].grad == 2 * -2 * -3            # the documented rule is kept: 2 x dL/da
+    L.backward()
+    assert "over 3 backward() calls" in draw_graph(L, renderer="builtin").diagram.subtitle
+    for leaf in leaves:
+        leaf.zero_grad()
+    L.backward()
+    assert "accumulated" not in draw_graph(L, renderer="builtin").diagram.subtitle
+
+
+def test_tensor_leaves_count_backward_passes_too():
+    from microdl import Tensor
+    from microdl.autodiff import backward_record
+    w = Tensor(np.ones(3), requires_grad=True, label="w")
+    loss = (w * 2.0).sum()
+    loss.label = "loss"
+    loss.backward()
+    loss.backward()
+    assert backward_record(w)[:2] == (2, "loss")
+    assert "over 2 backward() calls" in draw_graph(loss, renderer="builtin").diagram.subtitle
+    w.zero_grad()
+    assert backward_record(w) is None

@@ -203,6 +203,7 @@ def _animate(walk, title, size, fps):
 
 # --- public ---------------------------------------------------------------------------------
 
+@style.styled
 def plot_convolution_steps(image, kernel, stride=1, padding=0, bias=0.0, cells=None, max_steps=9,
                            title=None):
     """A figure with one row per output cell: window, kernel, products, their sum, output so far.
@@ -220,6 +221,7 @@ def plot_convolution_steps(image, kernel, stride=1, padding=0, bias=0.0, cells=N
     return _plot_steps(walk, cells, max_steps, title)
 
 
+@style.styled
 def animate_convolution(image, kernel, stride=1, padding=0, bias=0.0, title=None, size=(1280, 720), fps=2):
     """The convolution as a Scene, one frame per output cell (the rows of plot_convolution_steps).
 
@@ -232,6 +234,7 @@ def animate_convolution(image, kernel, stride=1, padding=0, bias=0.0, title=None
     return _animate(walk, title or f"Convolution: slide the {kh}×{kw} kernel, multiply, add", size, fps)
 
 
+@style.styled
 def plot_pooling_steps(image, kernel_size=2, stride=None, cells=None, max_steps=9, title=None):
     """A figure with one row per output cell of max pooling: window, its max, output so far.
 
@@ -245,6 +248,7 @@ def plot_pooling_steps(image, kernel_size=2, stride=None, cells=None, max_steps=
     return _plot_steps(walk, cells, max_steps, title)
 
 
+@style.styled
 def animate_pooling(image, kernel_size=2, stride=None, title=None, size=(1280, 720), fps=2):
     """Max pooling as a Scene, one frame per output cell (see animate_convolution)."""
     walk = pooling_steps(image, kernel_size, stride)

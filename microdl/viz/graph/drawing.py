@@ -60,7 +60,7 @@ from ..canvas.figure import Figure, in_notebook, show_in_window
 from .builtin import builtin_layout, figure_bytes, render_figure
 from .diagram import build_diagram
 from .dot import dot_binary, require_dot_binary, run_dot, to_dot
-from .nodes import grads_computed, is_node, label_of, root_name
+from .nodes import gradient_source, grads_computed, is_node, label_of, root_name
 from .structure import GraphStructure
 
 __all__ = ["draw_graph", "GraphDrawing", "RENDERERS", "COLLAPSE_LEVELS"]
@@ -231,7 +231,10 @@ def draw_graph(root, *, params=None, collapse=None, show_local=False, show_grad=
     if show_grad is False:
         grads, subtitle = None, "the forward pass: data only"
     elif show_grad is True or grads_computed(root):
-        grads, subtitle = True, f"grad = d{name} / d(node)"
+        source, passes = gradient_source(root, structure.order)
+        grads, subtitle = True, f"grad = d{source} / d(node)"
+        if passes > 1:  # leaf grads accumulate (documented); say so where the numbers are
+            subtitle += f"  ·  leaf grads accumulated over {passes} backward() calls (zero_grad() resets)"
     else:
         call = f"{label_of(root)}.backward()" if label_of(root) else "backward()"
         grads, subtitle = False, f"grads not computed yet: call {call} to fill them in"

@@ -20,6 +20,7 @@ from .plots import plot_landscape
 __all__ = ["animate_descent"]
 
 
+@style.styled
 def animate_descent(loss, paths, levels=16, log_levels="auto", view=None, size=(1280, 720), fps=4,
                     max_frames=30):
     """A Scene of the paths growing step by step, over the contours of `loss`.
