@@ -142,3 +142,17 @@ def test_animation_saves_as_gif_with_one_frame_per_output_cell(tmp_path):
     path = scene.save(tmp_path / "pooling.gif")
     with Image.open(path) as gif:
         assert gif.n_frames == 4 and gif.size[0] <= 400 and gif.size[1] <= 300
+
+
+def test_a_huge_step_figure_is_refused_with_what_to_do():
+    image = np.random.default_rng(0).random((28, 28))
+    with pytest.raises(ValueError, match=r"\d+x\d+ px figure, larger than the 3000x6000 px limit.*Crop"):
+        plot_convolution_steps(image, SEED_KERNEL)
+    fig = plot_convolution_steps(image[10:16, 10:16], SEED_KERNEL, max_steps=2)   # what it suggests
+    assert fig.get_size_inches()[0] * fig.dpi < 3000
+
+
+def test_grid_lines_on_the_right_and_bottom_edge_are_not_clipped():
+    fig = plot_pooling_steps(np.arange(16.0).reshape(4, 4), cells=[(0, 0)])
+    grids = [c for ax in fig.axes for c in ax.collections if len(c.get_segments()) > 2]
+    assert grids and all(not c.get_clip_on() for c in grids)
