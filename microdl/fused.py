@@ -19,7 +19,7 @@ import numpy as np
 from .tensor import Tensor
 
 __all__ = ["linear", "log_softmax", "cross_entropy", "binary_cross_entropy",
-           "binary_cross_entropy_with_logits", "batch_norm", "class_weights"]
+           "binary_cross_entropy_with_logits", "batch_norm", "class_weights", "class_targets"]
 
 
 def linear(input, weight, bias=None):

@@ -39,26 +39,26 @@ __all__ = ["relu", "tanh", "sigmoid", "leaky_relu", "linear", "softmax", "log_so
            "binary_cross_entropy_with_logits", "kl_div", "dropout", "batch_norm",
            "conv2d", "max_pool2d", "avg_pool2d"]
 
-LOSSES_FOR_VALUES = {"cross_entropy", "nll_loss", "mse_loss", "binary_cross_entropy",
+_LOSSES_FOR_VALUES = {"cross_entropy", "nll_loss", "mse_loss", "binary_cross_entropy",
                      "binary_cross_entropy_with_logits", "kl_div"}
 
 
 def relu(input, inplace=False):
     _no_inplace("relu", inplace)
-    return as_tensor(input, "relu").relu()
+    return _as_tensor(input, "relu").relu()
 
 
 def tanh(input):
-    return as_tensor(input, "tanh").tanh()
+    return _as_tensor(input, "tanh").tanh()
 
 
 def sigmoid(input):
-    return as_tensor(input, "sigmoid").sigmoid()
+    return _as_tensor(input, "sigmoid").sigmoid()
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     _no_inplace("leaky_relu", inplace)
-    return as_tensor(input, "leaky_relu").leaky_relu(negative_slope)
+    return _as_tensor(input, "leaky_relu").leaky_relu(negative_slope)
 
 
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
@@ -72,7 +72,7 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     dim=None picks PyTorch's implicit axis (0 for 0-, 1- and 3-D input, else 1) and, for
     input of 2 or more dims, warns as PyTorch does: say dim= to mean it.
     """
-    x = as_tensor(input, "log_softmax")
+    x = _as_tensor(input, "log_softmax")
     if dtype is not None:
         x = x.astype(dtype)
     if dim is None:
@@ -93,8 +93,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     input (N, C), (N, C, d1, ...) or (C,) logits; target class indices (N, d1, ...) or
     probabilities shaped like input. weight (C,), ignore_index and label_smoothing as torch.
     """
-    reduction = legacy_reduction(size_average, reduce, reduction)
-    return fused.cross_entropy(as_tensor(input, "cross_entropy"), target, weight=weight,
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    return fused.cross_entropy(_as_tensor(input, "cross_entropy"), target, weight=weight,
                                ignore_index=ignore_index, reduction=reduction,
                                label_smoothing=label_smoothing)
 
@@ -105,8 +105,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
 
     'mean' divides by the sum of weight[t] over the targets not ignored, as torch.
     """
-    reduction = legacy_reduction(size_average, reduce, reduction)
-    x = as_tensor(input, "nll_loss")
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    x = _as_tensor(input, "nll_loss")
     t = target.data if isinstance(target, Tensor) else np.asarray(target)
     if t.shape == x.shape and x.ndim > 1:
         raise ValueError(f"nll_loss: target must be class indices of shape {_sample_shape(x.shape)}, "
@@ -127,8 +127,8 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
 
     weight (shaped like input): 'mean' is then sum(weight (input - target)^2) / sum(weight).
     """
-    reduction = legacy_reduction(size_average, reduce, reduction)
-    x = as_tensor(input, "mse_loss")
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    x = _as_tensor(input, "mse_loss")
     target = target if isinstance(target, Tensor) else Tensor(np.asarray(target, dtype=x.dtype))
     if x.shape != target.shape:
         raise ValueError(f"mse_loss: prediction {x.shape} and target {target.shape} must have "
@@ -148,17 +148,17 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
 
     Prefer binary_cross_entropy_with_logits, which is exact for any score.
     """
-    reduction = legacy_reduction(size_average, reduce, reduction)
-    return fused.binary_cross_entropy(as_tensor(input, "binary_cross_entropy"), target,
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    return fused.binary_cross_entropy(_as_tensor(input, "binary_cross_entropy"), target,
                                       weight=weight, reduction=reduction)
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
                                      reduction="mean", pos_weight=None):
     """Binary cross-entropy of sigmoid(input), fused and stable; weight and pos_weight as torch."""
-    reduction = legacy_reduction(size_average, reduce, reduction)
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     return fused.binary_cross_entropy_with_logits(
-        as_tensor(input, "binary_cross_entropy_with_logits"), target, weight=weight,
+        _as_tensor(input, "binary_cross_entropy_with_logits"), target, weight=weight,
         reduction=reduction, pos_weight=pos_weight)
 
 
@@ -170,8 +170,8 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     the batch size (the true KL per example); 'mean' divides by the number of elements.
     The lesson's kl_divergence(p, q) in microdl.nn.losses takes probabilities instead.
     """
-    reduction = legacy_reduction(size_average, reduce, reduction, allowed=("batchmean",))
-    x = as_tensor(input, "kl_div")
+    reduction = _legacy_reduction(size_average, reduce, reduction, allowed=("batchmean",))
+    x = _as_tensor(input, "kl_div")
     if isinstance(target, Tensor) and target.requires_grad:    # a learned target: Tensor ops
         pointwise = target.exp() * (target - x) if log_target else target * (target.log() - x)
     else:
@@ -187,12 +187,12 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
 
 # --- helpers shared with microdl.nn.losses ------------------------------------------------
 
-def as_tensor(input, op):
+def _as_tensor(input, op):
     """The input as a Tensor: arrays, lists and numbers are wrapped; Values are refused."""
     if isinstance(input, Tensor):
         return input
     if _holds_values(input):
-        where = (f"microdl.nn.losses.{op}, which serves both engines" if op in LOSSES_FOR_VALUES
+        where = (f"microdl.nn.losses.{op}, which serves both engines" if op in _LOSSES_FOR_VALUES
                  else f"the Value method v.{op}()")
         raise TypeError(f"F.{op} works on Tensors, but got {type(input).__name__} of Values "
                         f"(a scalar model's outputs). Use {where}")
@@ -203,7 +203,7 @@ def as_tensor(input, op):
                         f"wrap in one), got {type(input).__name__}: {error}") from None
 
 
-def legacy_reduction(size_average, reduce, reduction, allowed=()):
+def _legacy_reduction(size_average, reduce, reduction, allowed=()):
     """PyTorch's deprecated size_average / reduce, translated to reduction as torch does."""
     for name, given in (("size_average", size_average), ("reduce", reduce)):
         if isinstance(given, str):  # loss(x, y, "sum"): the old microdl order, torch reads it otherwise

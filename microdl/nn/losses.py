@@ -34,7 +34,7 @@ from ..fused import class_targets, class_weights
 from ..tensor import Tensor
 from ..value import Value
 from . import functional as F
-from .functional import legacy_reduction
+from .functional import _legacy_reduction
 from .module import Module
 
 __all__ = ["mse_loss", "cross_entropy", "nll_loss", "binary_cross_entropy",
@@ -99,7 +99,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     """mean((input - target)^2). Tensors: F.mse_loss; Values: built from - and **2."""
     if isinstance(input, Tensor):
         return F.mse_loss(input, _tensor_target(target, input), size_average, reduce, reduction, weight)
-    reduction = legacy_reduction(size_average, reduce, reduction)
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     p = _values(input)
     t = _targets(target, len(p), "mse_loss")
     w = _per_example(weight, len(p), "mse_loss")
@@ -119,7 +119,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if isinstance(input, Tensor):
         return F.cross_entropy(input, target, weight, size_average, ignore_index, reduce,
                                reduction, label_smoothing)
-    reduction = legacy_reduction(size_average, reduce, reduction)
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     rows = _rows(input)
     n, classes = len(rows), len(rows[0])
     t = np.asarray(target.data if isinstance(target, Tensor) else target)
@@ -140,7 +140,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     """-weight[t] input[t] for log-probabilities (rows of Values, or a Tensor (N, C, ...))."""
     if isinstance(input, Tensor):
         return F.nll_loss(input, target, weight, size_average, ignore_index, reduce, reduction)
-    reduction = legacy_reduction(size_average, reduce, reduction)
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     rows = _rows(input)
     t = np.asarray(target.data if isinstance(target, Tensor) else target).reshape(len(rows))
     picked, w_t, valid = class_targets("nll_loss", t, (len(rows), len(rows[0])), weight, ignore_index)
@@ -158,7 +158,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     if isinstance(input, Tensor):
         return F.binary_cross_entropy(input, _tensor_target(target, input), weight, size_average,
                                       reduce, reduction)
-    reduction = legacy_reduction(size_average, reduce, reduction)
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     p = _values(input)
     t = _targets(target, len(p), "binary_cross_entropy")
     w = _per_example(weight, len(p), "binary_cross_entropy")
@@ -176,7 +176,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if isinstance(input, Tensor):
         return F.binary_cross_entropy_with_logits(input, _tensor_target(target, input), weight,
                                                   size_average, reduce, reduction, pos_weight)
-    reduction = legacy_reduction(size_average, reduce, reduction)
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     z = _values(input)
     t = _targets(target, len(z), "binary_cross_entropy_with_logits")
     w = _per_example(weight, len(z), "binary_cross_entropy_with_logits")
@@ -196,7 +196,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     """
     if isinstance(input, Tensor):
         return F.kl_div(input, target, size_average, reduce, reduction, log_target)
-    reduction = legacy_reduction(size_average, reduce, reduction, allowed=("batchmean",))
+    reduction = _legacy_reduction(size_average, reduce, reduction, allowed=("batchmean",))
     x = _values(input)
     t = _targets(target, len(x), "kl_div")
     losses = [(math.exp(ti) * (ti - xi)) if log_target else
@@ -262,7 +262,7 @@ class _Loss(Module):
     function = None
 
     def __init__(self, size_average=None, reduce=None, reduction="mean"):
-        self.reduction = legacy_reduction(size_average, reduce, reduction, self._extra_reductions)
+        self.reduction = _legacy_reduction(size_average, reduce, reduction, self._extra_reductions)
 
     _extra_reductions = ()
 
