@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import microdl.nn.functional as F
 from microdl import Tensor, Value
+from microdl import nn
 from microdl.nn import losses
 
 torch = pytest.importorskip("torch", reason="PyTorch is not installed: the parity suite needs it "
@@ -63,6 +64,7 @@ def test_functional_signatures_are_torchs(name):
 @pytest.mark.parametrize("name", MODULES)
 def test_loss_module_signatures_are_torchs(name):
     ours, theirs = getattr(losses, name), getattr(torch.nn, name)
+    assert getattr(nn, name) is ours                           # nn.CrossEntropyLoss, as torch.nn
     assert parameters(ours) == parameters(theirs)
     assert parameters(ours.forward) == parameters(theirs.forward)
 

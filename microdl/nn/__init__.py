@@ -13,3 +13,11 @@ from .scalar import ACTIVATIONS, MLP, Layer, Neuron
 __all__ = ["Module", "Neuron", "Layer", "MLP", "ACTIVATIONS",
            "Linear", "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten", "ReLU", "Tanh", "Sigmoid",
            "LeakyReLU", "Dropout", "BatchNorm2d", "Sequential", "functional", "init"]
+
+# The loss modules, as torch.nn has them (nn.CrossEntropyLoss()); functions in nn.losses.
+from . import losses  # noqa: E402
+from .losses import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, KLDivLoss, MSELoss,  # noqa: E402
+                     NLLLoss)
+
+__all__ += ["losses", "MSELoss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
+            "KLDivLoss"]
