@@ -47,7 +47,7 @@ def test_linear_and_conv_follow_pytorch_shapes():
     assert conv.weight.shape == (16, 1, 5, 5)
     assert conv(Tensor(np.zeros((2, 1, 28, 28)))).shape == (2, 16, 28, 28)
     assert nn.Linear(3, 2, bias=False).bias is None
-    assert "Conv2d(1, 16, kernel_size=(5, 5), stride=1, padding=2)" in repr(conv)
+    assert "Conv2d(1, 16, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2))" in repr(conv)  # as torch
 
 
 def test_batchnorm_train_and_eval_modes():

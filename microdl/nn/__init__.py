@@ -5,11 +5,11 @@ Tensor engine: `Linear`, `Conv2d`, pooling, activations, `Sequential` (PyTorch-l
 functions in `microdl.nn.functional` (import as F).
 """
 from . import functional, init
-from .layers import (AvgPool2d, BatchNorm2d, Conv2d, Dropout, Flatten, LeakyReLU, Linear,
-                     MaxPool2d, ReLU, Sequential, Sigmoid, Tanh)
+from .layers import (AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dropout, Flatten, LeakyReLU,
+                     Linear, MaxPool2d, ReLU, Sequential, Sigmoid, Tanh)
 from .module import Module
 from .scalar import ACTIVATIONS, MLP, Layer, Neuron
 
 __all__ = ["Module", "Neuron", "Layer", "MLP", "ACTIVATIONS",
            "Linear", "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten", "ReLU", "Tanh", "Sigmoid",
-           "LeakyReLU", "Dropout", "BatchNorm2d", "Sequential", "functional", "init"]
+           "LeakyReLU", "Dropout", "BatchNorm1d", "BatchNorm2d", "Sequential", "functional", "init"]
