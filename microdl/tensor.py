@@ -80,6 +80,11 @@ class Tensor:
     def grad(self, value):
         self._grad = None if value is None else np.asarray(value, dtype=self.data.dtype)
 
+    @property
+    def has_grad(self):
+        """Did a gradient arrive (backward or `t.grad = ...`) since the last zero_grad()?"""
+        return self._grad is not None  # PyTorch's `grad is not None`; optimizers skip the rest
+
     def numpy(self):
         return self.data
 

@@ -22,6 +22,7 @@ import numpy as np
 from .autodiff import no_grad
 from .data.loader import DataLoader
 from .nn.module import evaluation_mode
+from .nn.walk import layer_outputs
 from .progress import progress_display
 from .tensor import Tensor
 from .value import Value
@@ -224,13 +225,10 @@ def dead_relu_fractions(model, X):
     if not getattr(model, "layers", None) or X is None:
         return {}
     fractions = {}
-    with evaluation_mode(model), no_grad():
-        h = np.asarray(X, dtype=float).tolist() if is_scalar_model(model) else Tensor(X)
-        for name, layer in model.named_children():  # the layers, in order
-            h = [layer(row) for row in h] if isinstance(h, list) else layer(h)
-            active = _relu_activity(layer, h)
-            if active is not None:
-                fractions[_layer_name(name, layer)] = float(1.0 - active.mean())
+    for name, layer, output in layer_outputs(model, X):
+        active = _relu_activity(layer, output)
+        if active is not None:
+            fractions[_layer_name(name, layer)] = float(1.0 - active.mean())
     return fractions
 
 

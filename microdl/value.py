@@ -43,7 +43,8 @@ class Value:
     >>> a.grad, b.grad
     (-3.0, 2.0)
     """
-    __slots__ = ("data", "grad", "_prev", "_op", "_local", "label", "requires_grad")
+    __slots__ = ("data", "grad", "_prev", "_op", "_local", "label", "requires_grad",
+                 "_grad_arrived")  # set by backward() on the leaves it reaches; see has_grad
 
     def __init__(self, data, _children=(), _op="", _local=(), label=""):
         if type(data) is not float:
@@ -234,10 +235,23 @@ class Value:
 
     def backward(self):
         """Fill `.grad` of every node this one depends on with d self / d node."""
-        autodiff.backward(self, 1.0)
+        for node in autodiff.backward(self, 1.0):
+            if not node._prev and node.requires_grad:
+                node._grad_arrived = True  # a gradient reached this leaf (maybe 0.0): has_grad
 
     def zero_grad(self):
         self.grad = 0.0
+        self._grad_arrived = False
+
+    @property
+    def has_grad(self):
+        """Did a gradient arrive since the last zero_grad()? (PyTorch: `grad is not None`.)
+
+        True once backward() reached this Value, or if its grad is nonzero (set by hand).
+        Optimizers skip a parameter without one, as PyTorch skips a `None` grad.
+        """
+        # the slot is left unset in __init__ (the hot path of every op): unset means no
+        return self.grad != 0.0 or getattr(self, "_grad_arrived", False)
 
 
 # shared tuples of constant local derivatives: most nodes need no tuple of their own

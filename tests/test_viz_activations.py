@@ -1,5 +1,4 @@
 """viz.activations: derivatives by autodiff, vanishing-gradient regions, softmax bars."""
-import matplotlib.image
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -8,11 +7,8 @@ from microdl.viz.activations import (LEAKY_SLOPE, activation_and_derivative, plo
                                      plot_activations, plot_softmax, softmax_probabilities,
                                      vanishing_regions)
 
+pytestmark = pytest.mark.usefixtures("close_figures")
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 def _sigmoid(x):
@@ -62,10 +58,9 @@ def test_unknown_activation_is_explained():
         activation_and_derivative("swish", [0.0])
 
 
-def test_plot_activations_writes_a_picture(tmp_path):
+def test_plot_activations_writes_a_picture(tmp_path, assert_png_not_blank):
     figure = plot_activations()
-    figure.savefig(tmp_path / "activations.png")
-    assert matplotlib.image.imread(tmp_path / "activations.png").var() > 1e-3
+    assert_png_not_blank(figure, tmp_path / "activations.png")
     legends = figure.legends + [ax.get_legend() for ax in figure.axes if ax.get_legend()]
     legend_texts = [t.get_text() for legend in legends for t in legend.get_texts()]
     assert "dead: gradient = 0" in legend_texts and "saturates: gradient ≈ 0" in legend_texts
@@ -73,11 +68,10 @@ def test_plot_activations_writes_a_picture(tmp_path):
     assert any(t.startswith("dead") for t in texts) and any(t.startswith("saturates") for t in texts)
 
 
-def test_plot_activation_accepts_ax_and_returns_it(tmp_path):
+def test_plot_activation_accepts_ax_and_returns_it(tmp_path, assert_png_not_blank):
     figure, ax = plt.subplots()
     assert plot_activation("relu", ax=ax) is ax
-    figure.savefig(tmp_path / "relu.png")
-    assert matplotlib.image.imread(tmp_path / "relu.png").var() > 1e-3
+    assert_png_not_blank(figure, tmp_path / "relu.png")
 
 
 def test_softmax_probabilities_and_temperature():
@@ -89,12 +83,11 @@ def test_softmax_probabilities_and_temperature():
         softmax_probabilities(logits, 0)
 
 
-def test_plot_softmax_writes_a_picture_and_labels_the_bars(tmp_path):
+def test_plot_softmax_writes_a_picture_and_labels_the_bars(tmp_path, assert_png_not_blank):
     logits = [2.0, 1.0, 0.1, -1.0]
     before = list(logits)
     figure = plot_softmax(logits, temperature=(0.5, 1, 2), labels=["cat", "dog", "bird", "fish"])
-    figure.savefig(tmp_path / "softmax.png")
-    assert matplotlib.image.imread(tmp_path / "softmax.png").var() > 1e-3
+    assert_png_not_blank(figure, tmp_path / "softmax.png")
     assert logits == before
     probabilities_axes = figure.axes[1]
     written = [t.get_text() for t in probabilities_axes.texts]

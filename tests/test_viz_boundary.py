@@ -1,5 +1,4 @@
 """viz.boundary: decision regions for scalar models, tensor models and plain functions."""
-import matplotlib.image
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -13,17 +12,11 @@ X = np.array([[-1.0, 0.5], [-0.5, -1.0], [-2.0, 0.0], [1.0, 1.0], [0.5, -0.5], [
 Y01 = np.array([0, 0, 0, 1, 1, 1])
 
 
-def assert_png_not_blank(fig, path):
-    fig.savefig(path)
-    plt.close(fig)
-    assert matplotlib.image.imread(path).var() > 0
-
-
 def texts(ax):
     return [t.get_text() for t in ax.get_legend().get_texts()]
 
 
-def test_scalar_mlp(tmp_path):
+def test_scalar_mlp(tmp_path, assert_png_not_blank):
     model = MLP(2, [4, 1], seed=0)
     fig = plot_decision_boundary(model, X, Y01, resolution=12)
     assert fig.axes[0].get_title().startswith("Decision boundary")
@@ -40,7 +33,7 @@ def test_scalar_model_is_left_as_it_was():
 
 
 @pytest.mark.parametrize("outputs, y", [(3, np.array([0, 1, 2, 2, 1, 0])), (1, Y01)])
-def test_tensor_model(tmp_path, outputs, y):
+def test_tensor_model(tmp_path, outputs, y, assert_png_not_blank):
     model = Sequential(Linear(2, 8, seed=0), ReLU(), Linear(8, outputs, seed=1)).train()
     weights = [p.data.copy() for p in model.parameters()]
     fig = plot_decision_boundary(model, X, y, resolution=30)
@@ -92,7 +85,7 @@ def test_labels_must_match_the_outputs():
         plot_decision_boundary(lambda p: p[:, 0], np.zeros((3, 3)), [0, 1, 0])
 
 
-def test_evolution_of_snapshots(tmp_path):
+def test_evolution_of_snapshots(tmp_path, assert_png_not_blank):
     model = MLP(2, [3, 1], seed=0)
     first = snapshot(model)
     for p in model.parameters():

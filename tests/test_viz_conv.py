@@ -1,4 +1,4 @@
-"""viz.conv: the step figures and animations show exactly what microdl's conv2d / max_pool2d compute."""
+"""viz.convolution: the step figures and animations show exactly what microdl's conv2d / max_pool2d compute."""
 import matplotlib
 import matplotlib.image
 import matplotlib.pyplot as plt
@@ -9,8 +9,9 @@ from PIL import Image
 
 import microdl.nn.functional as F
 from microdl import Tensor
-from microdl.viz.conv import (animate_convolution, animate_pooling, convolution_steps,
-                              plot_convolution_steps, plot_pooling_steps, pooling_steps)
+from microdl.viz import (animate_convolution, animate_pooling, plot_convolution_steps,
+                         plot_pooling_steps)
+from microdl.viz.convolution import convolution_steps, pooling_steps
 
 SEED_IMAGE = np.array([[1, 1, 1, 0, 0],
                        [0, 1, 1, 1, 0],
@@ -19,13 +20,6 @@ SEED_IMAGE = np.array([[1, 1, 1, 0, 0],
                        [0, 1, 1, 0, 0]], dtype=float)
 SEED_KERNEL = np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]], dtype=float)
 VERTICAL_EDGE = np.array([[1, 0, -1]] * 3, dtype=float)
-
-
-def assert_png_not_blank(fig, path):
-    fig.savefig(path)
-    plt.close(fig)
-    pixels = matplotlib.image.imread(path)
-    assert pixels.var() > 0
 
 
 def texts_of(fig):
@@ -75,7 +69,7 @@ def test_pooling_tie_circles_the_first_maximum_like_the_gradient():
     assert walk.steps[0].argmax == (0, 1)
 
 
-def test_step_figure_writes_the_sum_and_the_output(tmp_path):
+def test_step_figure_writes_the_sum_and_the_output(tmp_path, assert_png_not_blank):
     fig = plot_convolution_steps(SEED_IMAGE, SEED_KERNEL, cells=[(0, 0), (1, 0)])
     texts = texts_of(fig)
     assert any(t.endswith("= 4") for t in texts) and any(t.endswith("= 2") for t in texts)
@@ -83,7 +77,7 @@ def test_step_figure_writes_the_sum_and_the_output(tmp_path):
     assert_png_not_blank(fig, tmp_path / "conv.png")
 
 
-def test_step_figure_selects_steps_when_the_output_is_large(tmp_path):
+def test_step_figure_selects_steps_when_the_output_is_large(tmp_path, assert_png_not_blank):
     image = np.random.default_rng(2).normal(size=(8, 8))
     fig = plot_convolution_steps(image, VERTICAL_EDGE, padding=1, max_steps=3)
     labels = [t for t in texts_of(fig) if t.startswith("step ")]
@@ -101,7 +95,7 @@ def test_multichannel_image_is_a_clear_error():
         convolution_steps(np.zeros((3, 5, 5)), SEED_KERNEL)
 
 
-def test_pooling_figure(tmp_path):
+def test_pooling_figure(tmp_path, assert_png_not_blank):
     fig = plot_pooling_steps(np.arange(16.0).reshape(4, 4) - 8)
     assert any(t.startswith("max(") for t in texts_of(fig))
     assert_png_not_blank(fig, tmp_path / "pool.png")

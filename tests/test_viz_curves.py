@@ -1,19 +1,12 @@
 """viz.curves: training curves from a History (duck-typed: fake ones here), confusion, mistakes."""
 from types import SimpleNamespace
 
-import matplotlib.image
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from microdl.viz.curves import (confusion_matrix, plot_confusion_matrix, plot_dead_relus,
                                 plot_gradient_norms, plot_history, plot_misclassified)
-
-
-def assert_png_not_blank(fig, path):
-    fig.savefig(path)
-    plt.close(fig)
-    assert matplotlib.image.imread(path).var() > 0
 
 
 def fake_history(epochs=4, per_epoch=5, validation=True, accuracy=True, gradients=True):
@@ -40,7 +33,7 @@ def legend_texts(ax):
     return [t.get_text() for t in ax.get_legend().get_texts()]
 
 
-def test_history_with_validation(tmp_path):
+def test_history_with_validation(tmp_path, assert_png_not_blank):
     fig = plot_history(fake_history())
     loss_ax, accuracy_ax = fig.axes
     assert loss_ax.get_xlabel() == "epoch"
@@ -52,7 +45,7 @@ def test_history_with_validation(tmp_path):
     assert_png_not_blank(fig, tmp_path / "history.png")
 
 
-def test_history_without_validation_or_accuracy(tmp_path):
+def test_history_without_validation_or_accuracy(tmp_path, assert_png_not_blank):
     fig = plot_history(fake_history(validation=False, accuracy=False), log_loss=True)
     assert len(fig.axes) == 1 and "validation" not in legend_texts(fig.axes[0])
     assert fig.axes[0].get_yscale() == "log"
@@ -73,7 +66,7 @@ def test_empty_history_says_to_train_first():
         plot_history(history)
 
 
-def test_gradient_norms_log_axis_and_layer_order(tmp_path):
+def test_gradient_norms_log_axis_and_layer_order(tmp_path, assert_png_not_blank):
     fig = plot_gradient_norms(fake_history())
     ax = fig.axes[0]
     assert ax.get_yscale() == "log"
@@ -81,7 +74,7 @@ def test_gradient_norms_log_axis_and_layer_order(tmp_path):
     assert_png_not_blank(fig, tmp_path / "grad_norms.png")
 
 
-def test_gradient_norms_and_dead_relus_accept_axes(tmp_path):
+def test_gradient_norms_and_dead_relus_accept_axes(tmp_path, assert_png_not_blank):
     fig, (left, right) = plt.subplots(1, 2)
     assert plot_gradient_norms(fake_history(), log=False, ax=left) is left
     assert left.get_yscale() == "linear"
@@ -97,7 +90,7 @@ def test_without_gradient_records_the_error_says_how_to_get_them():
         plot_dead_relus(history)
 
 
-def test_dead_relus(tmp_path):
+def test_dead_relus(tmp_path, assert_png_not_blank):
     fig = plot_dead_relus(fake_history())
     assert legend_texts(fig.axes[0]) == ["1 (ReLU)", "3 (ReLU)"]
     assert_png_not_blank(fig, tmp_path / "dead.png")
@@ -108,7 +101,7 @@ def test_confusion_matrix_counts():
     assert counts.tolist() == [[1, 1, 0], [0, 1, 0], [1, 0, 2]]
 
 
-def test_confusion_matrix_plot(tmp_path):
+def test_confusion_matrix_plot(tmp_path, assert_png_not_blank):
     y_true, y_pred = np.array([0, 0, 1, 2, 2, 2]), np.array([0, 1, 1, 2, 0, 2])
     fig = plot_confusion_matrix(y_true, y_pred, ["cat", "dog", "bird"])
     ax = fig.axes[0]
@@ -126,7 +119,7 @@ def test_confusion_matrix_rejects_scores():
         plot_confusion_matrix([0, 1], [0.3, 0.7])
 
 
-def test_misclassified_grid(tmp_path):
+def test_misclassified_grid(tmp_path, assert_png_not_blank):
     images = np.random.default_rng(0).random((10, 1, 8, 8))
     y_true = np.arange(10) % 3
     y_pred = y_true.copy()
@@ -138,7 +131,7 @@ def test_misclassified_grid(tmp_path):
     assert_png_not_blank(fig, tmp_path / "misclassified.png")
 
 
-def test_misclassified_when_all_are_right(tmp_path):
+def test_misclassified_when_all_are_right(tmp_path, assert_png_not_blank):
     fig = plot_misclassified(np.zeros((3, 4, 4)), [0, 1, 2], [0, 1, 2])
     assert_png_not_blank(fig, tmp_path / "none_wrong.png")
 

@@ -1,5 +1,4 @@
 """viz.landscape: named losses, descent paths from real optimizers, and their pictures."""
-import matplotlib.image
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -12,23 +11,14 @@ from microdl.viz.landscape import (compare_learning_rates, compare_optimizers, c
                                    loss_grid, plot_landscape, plot_surface, quadratic_bowl,
                                    rosenbrock)
 
+pytestmark = pytest.mark.usefixtures("close_figures")
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture
 def data():
     X, y = house_prices(50, seed=0)
     return X, y
-
-
-def assert_png_not_blank(figure, path):
-    figure.savefig(path)
-    image = matplotlib.image.imread(path)
-    assert image.var() > 1e-3, f"{path} looks blank"
 
 
 # --- losses --------------------------------------------------------------------------------
@@ -183,7 +173,7 @@ def test_a_diverging_path_widens_the_window_only_within_reason():
 
 # --- pictures --------------------------------------------------------------------------------
 
-def test_plot_landscape_writes_a_picture(tmp_path):
+def test_plot_landscape_writes_a_picture(tmp_path, assert_png_not_blank):
     bowl = quadratic_bowl()
     paths = [descent_path(bowl, optimizer="sgd"), descent_path(bowl, lr=0.25, steps=30)]
     figure = plot_landscape(bowl, paths)
@@ -194,14 +184,14 @@ def test_plot_landscape_writes_a_picture(tmp_path):
     assert any("minimum" in t.get_text() for t in labels)
 
 
-def test_plot_landscape_accepts_ax_and_returns_it(tmp_path):
+def test_plot_landscape_accepts_ax_and_returns_it(tmp_path, assert_png_not_blank):
     figure, ax = plt.subplots()
     out = plot_landscape(rosenbrock(), descent_path(rosenbrock(), steps=50), ax=ax)
     assert out is ax
     assert_png_not_blank(figure, tmp_path / "rosenbrock.png")
 
 
-def test_plot_landscape_3d_and_surface(tmp_path):
+def test_plot_landscape_3d_and_surface(tmp_path, assert_png_not_blank):
     bowl = quadratic_bowl()
     figure = plot_landscape(bowl, descent_path(bowl), surface3d=True)
     assert_png_not_blank(figure, tmp_path / "surface.png")
@@ -212,7 +202,7 @@ def test_plot_landscape_3d_and_surface(tmp_path):
         plot_surface(bowl, ax=plt.subplots()[1])
 
 
-def test_compare_optimizers_and_learning_rates(tmp_path, data):
+def test_compare_optimizers_and_learning_rates(tmp_path, data, assert_png_not_blank):
     bowl = quadratic_bowl()
     assert_png_not_blank(compare_optimizers(bowl), tmp_path / "optimizers.png")
     figure = compare_learning_rates(linear_regression_loss(*data))

@@ -1,9 +1,9 @@
-"""viz.layout: the built-in layered layout (columns, few crossings, no overlaps, deterministic)."""
+"""viz.graph layout: the built-in layered layout (columns, few crossings, no overlaps, deterministic)."""
 import random
 
 import pytest
 
-from microdl.viz.layout import count_crossings, layered_layout, place_in_order
+from microdl.viz.graph import count_crossings, layered_layout, place_in_order
 
 
 def unit_sizes(nodes, width=1.0, height=0.5):

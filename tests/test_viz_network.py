@@ -1,19 +1,12 @@
 """viz.network: neurons and weighted edges for a Neuron, an MLP, a tensor network or sizes."""
 import math
 
-import matplotlib.image
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from microdl.nn import MLP, Conv2d, Dropout, Linear, Neuron, ReLU, Sequential, Sigmoid
 from microdl.viz.network import draw_network, network_layers
-
-
-def assert_png_not_blank(fig, path):
-    fig.savefig(path)
-    plt.close(fig)
-    assert matplotlib.image.imread(path).var() > 0
 
 
 def all_texts(fig):
@@ -24,7 +17,7 @@ def perceptron():
     return Neuron(3, activation="sigmoid", weights=[.3, .5, .2], bias=-0.1)
 
 
-def test_perceptron_shows_weights_bias_activation_and_names(tmp_path):
+def test_perceptron_shows_weights_bias_activation_and_names(tmp_path, assert_png_not_blank):
     fig = draw_network(perceptron())
     texts = all_texts(fig)
     assert {"0.3", "0.5", "0.2"} <= set(texts)
@@ -42,7 +35,7 @@ def test_perceptron_with_inputs_shows_the_output():
     plt.close(fig)
 
 
-def test_mlp_with_inputs_leaves_the_model_alone(tmp_path):
+def test_mlp_with_inputs_leaves_the_model_alone(tmp_path, assert_png_not_blank):
     model = MLP(2, [3, 1], seed=0)
     model.parameters()[0].grad = 0.5
     before = [(p.data, p.grad) for p in model.parameters()]
@@ -52,7 +45,7 @@ def test_mlp_with_inputs_leaves_the_model_alone(tmp_path):
     assert_png_not_blank(fig, tmp_path / "mlp.png")
 
 
-def test_big_mlp_draws_without_numbers(tmp_path):
+def test_big_mlp_draws_without_numbers(tmp_path, assert_png_not_blank):
     fig = draw_network(MLP(2, [16, 16, 1], seed=0))
     assert not any(t[:1].isdigit() or t.startswith("\u2212") for t in all_texts(fig))
     assert_png_not_blank(fig, tmp_path / "big.png")
@@ -69,7 +62,7 @@ def test_tensor_sequential_matches_the_model():
     plt.close(fig)
 
 
-def test_sizes_and_axes(tmp_path):
+def test_sizes_and_axes(tmp_path, assert_png_not_blank):
     fig, ax = plt.subplots()
     assert draw_network([3, 4, 1], ax=ax) is ax
     assert_png_not_blank(fig, tmp_path / "sizes.png")

@@ -1,21 +1,15 @@
-"""viz.trajectories: SGD vs mini-batch vs full batch on the same data, start and budget."""
+"""viz.landscape (batch_sizes, batches): SGD vs mini-batch vs full batch on the same data, start and budget."""
 import math
 
-import matplotlib.image
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from microdl import Tensor, optim
 from microdl.data import DataLoader, house_prices
-from microdl.viz.landscape import linear_regression_loss
-from microdl.viz.trajectories import batch_trajectory, compare_batch_sizes
+from microdl.viz import batch_trajectory, compare_batch_sizes, linear_regression_loss
 
+pytestmark = pytest.mark.usefixtures("close_figures")
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture
@@ -81,12 +75,11 @@ def test_a_too_large_learning_rate_is_flagged(data):
     assert run.diverged and "diverged" in run.label and run.steps < 250
 
 
-def test_compare_batch_sizes_writes_a_picture_and_says_the_budget(tmp_path, data):
+def test_compare_batch_sizes_writes_a_picture_and_says_the_budget(tmp_path, data, assert_png_not_blank):
     X, y = data
     X_before, y_before = X.copy(), y.copy()
     figure = compare_batch_sizes(X, y, batch_sizes=(1, 16, None), epochs=3)
-    figure.savefig(tmp_path / "batches.png")
-    assert matplotlib.image.imread(tmp_path / "batches.png").var() > 1e-3
+    assert_png_not_blank(figure, tmp_path / "batches.png")
     assert "150 examples seen by each" in figure._suptitle.get_text()
     labels = [t.get_text() for t in figure.legends[0].get_texts()]
     assert any("SGD" in t for t in labels) and any("full batch" in t for t in labels)

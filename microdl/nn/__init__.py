@@ -9,7 +9,9 @@ from .layers import (AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dropout, Flatt
                      Linear, MaxPool2d, ReLU, Sequential, Sigmoid, Tanh)
 from .module import Module
 from .scalar import ACTIVATIONS, MLP, Layer, Neuron
+from .walk import layer_outputs
 
 __all__ = ["Module", "Neuron", "Layer", "MLP", "ACTIVATIONS",
            "Linear", "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten", "ReLU", "Tanh", "Sigmoid",
-           "LeakyReLU", "Dropout", "BatchNorm1d", "BatchNorm2d", "Sequential", "functional", "init"]
+           "LeakyReLU", "Dropout", "BatchNorm1d", "BatchNorm2d", "Sequential", "functional", "init",
+           "layer_outputs"]

@@ -15,11 +15,16 @@ exactly 0 (ReLU's dead side: a neuron stuck there gets no gradient at all).
 from dataclasses import dataclass
 from typing import Callable
 
+import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.patches import Patch
 
 from ..nn import functional as F
 from ..tensor import Tensor
 from . import style
+
+__all__ = ["plot_activation", "plot_activations", "plot_softmax", "activation_and_derivative",
+           "vanishing_regions", "softmax_probabilities", "Activation", "ACTIVATIONS", "LEAKY_SLOPE"]
 
 LEAKY_SLOPE = 0.1  # larger than the usual 0.01 so that the leak is visible on a plot
 
@@ -157,7 +162,6 @@ def _y_limits(values, derivative, top_at_most=3.0):
 
 def _legend_handles(axes):
     """The two curves, then a patch for each kind of shading the axes shows."""
-    from matplotlib.patches import Patch
     handles = axes.get_legend_handles_labels()[0]
     shown = {patch.get_hatch() for patch in axes.patches}
     for kind, options in _REGION_STYLE.items():
@@ -177,7 +181,6 @@ def plot_activations(names=("sigmoid", "tanh", "relu", "leaky_relu", "softplus")
 
     Returns the Figure.
     """
-    import matplotlib.pyplot as plt
     names = list(names)
     if not names:
         raise ValueError("plot_activations: give at least one activation name")
@@ -244,7 +247,6 @@ def plot_softmax(logits, temperature=1.0, labels=None, ax=None):
 
 
 def _plot_logits(axes, logits, labels):
-    from matplotlib.patches import Patch
     positive, negative = style.signed_color(0.7, 1), style.signed_color(-0.7, 1)
     colors = [positive if v > 0 else negative if v < 0 else style.GREY for v in logits]
     bars = axes.bar(labels, logits, color=colors, edgecolor=style.BLACK, linewidth=0.8)

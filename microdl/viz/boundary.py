@@ -25,7 +25,6 @@ points are ringed.
 """
 import copy
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import to_rgb
 from matplotlib.lines import Line2D
@@ -37,6 +36,9 @@ from ..tensor import Tensor
 from ..train import forward, is_scalar_model, outputs_to_array
 from . import style
 from ..nn.module import evaluation_mode
+
+__all__ = ["plot_decision_boundary", "plot_boundary_evolution", "snapshot", "scores_at",
+           "class_color"]
 
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 

@@ -17,12 +17,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import Normalize
 
-from ..autodiff import no_grad
 from ..nn.layers import (AvgPool2d, BatchNorm2d, Conv2d, LeakyReLU, MaxPool2d, ReLU, Sigmoid,
                          Tanh)
-from ..nn.module import evaluation_mode
+from ..nn.walk import layer_outputs
 from ..tensor import Tensor
 from . import style
+
+__all__ = ["plot_feature_maps", "plot_filters", "FEATURE_LAYERS"]
 
 #: layers whose outputs plot_feature_maps shows by default
 FEATURE_LAYERS = (Conv2d, ReLU, LeakyReLU, Tanh, Sigmoid, MaxPool2d, AvgPool2d, BatchNorm2d)
@@ -53,21 +54,17 @@ def _layers_of(model):
     return list(layers)
 
 
-def layer_outputs(model, image):
-    """[(index, layer, output)] for every layer of a Sequential, on one image.
+def _outputs_on_one_image(model, image):
+    """[(index, layer, output)] for every layer of a Sequential, on one image (nn.layer_outputs).
 
     output is the NumPy array the layer returned, without the batch axis: (C, H, W)
     after convolutions and pooling, (features,) after Flatten and Linear.
     """
-    layers = _layers_of(model)
+    _layers_of(model)
     params = model.parameters()
     x = _one_image(image, params[0].dtype if params else np.float32)
-    outputs = []
-    with evaluation_mode(model), no_grad():
-        for index, layer in enumerate(layers):
-            x = layer(x)
-            outputs.append((index, layer, np.array(x.data[0])))
-    return outputs
+    return [(index, layer, np.array(output.data[0]))
+            for index, (_, layer, output) in enumerate(layer_outputs(model, x))]
 
 
 def _choose(outputs, layers):
@@ -156,7 +153,7 @@ def plot_feature_maps(model, image, layers=None, max_channels=8, title=None):
     layers: indices, names ("0") or layer objects; default every Conv2d, activation and
     pooling layer. Shows at most `max_channels` channels per layer. Returns the Figure.
     """
-    chosen = _choose(layer_outputs(model, image), layers)
+    chosen = _choose(_outputs_on_one_image(model, image), layers)
     x = _one_image(image, np.float64).data[0]
     columns = min(max_channels, max(len(x), *(o[2].shape[0] for o in chosen)))
     rows = 1 + len(chosen)

@@ -11,8 +11,22 @@
 Only matplotlib is imported here, and only by microdl.viz (never by `import microdl`).
 """
 import functools
+import threading
+from contextlib import contextmanager
 
+import matplotlib
+import matplotlib.pyplot as plt
+import matplotlib.text
 import numpy as np
+from cycler import cycler  # a matplotlib dependency
+from matplotlib.colors import TwoSlopeNorm, to_hex, to_rgb
+
+__all__ = ["DIVERGING", "IMAGE", "SEQUENTIAL", "ORANGE", "SKY_BLUE", "GREEN", "YELLOW", "BLUE",
+           "VERMILLION", "PURPLE", "GREY", "BLACK", "CYCLE", "ROLE_COLORS", "ROLE_EDGES",
+           "FONT_SIZE", "TITLE_SIZE", "START_MARKER", "MINIMUM_MARKER", "DIVERGED_MARKER",
+           "END_MARKER", "rc", "styled", "signed_norm", "signed_color", "new_figure", "new_mosaic",
+           "axes_or_new", "text_color_on", "short_number", "projector_text", "font_size",
+           "projector", "is_projector", "context"]
 
 DIVERGING = "RdBu_r"   # negative -> blue, 0 -> white, positive -> red
 IMAGE = "gray_r"       # pixel intensities: 0 white, 1 black
@@ -48,40 +62,99 @@ END_MARKER = dict(marker="s", markersize=9, markeredgecolor=BLACK, markeredgewid
 
 
 def rc():
-    """matplotlib settings for projector-readable figures (use with plt.rc_context)."""
-    return {
-        "font.size": FONT_SIZE,
-        "axes.titlesize": TITLE_SIZE,
-        "axes.labelsize": FONT_SIZE,
-        "legend.fontsize": FONT_SIZE - 1,
-        "xtick.labelsize": FONT_SIZE - 1,
-        "ytick.labelsize": FONT_SIZE - 1,
-        "axes.prop_cycle": _cycler(color=CYCLE),
+    """matplotlib settings for projector-readable figures (use inside `context()`).
+
+    In projector mode (`projector()`) fonts, lines and markers are larger still.
+    """
+    size, title = font_size(), TITLE_SIZE + (_PROJECTOR_EXTRA if _mode.projector else 0)
+    settings = {
+        "font.size": size,
+        "axes.titlesize": title,
+        "axes.labelsize": size,
+        "legend.fontsize": size - 1,
+        "xtick.labelsize": size - 1,
+        "ytick.labelsize": size - 1,
+        "axes.prop_cycle": cycler(color=CYCLE),
         "axes.spines.top": False,
         "axes.spines.right": False,
         "figure.dpi": 100,
         "savefig.dpi": 110,
     }
+    if _mode.projector:
+        settings.update({"lines.linewidth": 3.0, "lines.markersize": 9, "axes.linewidth": 1.5,
+                         "xtick.major.width": 1.5, "ytick.major.width": 1.5})
+    return settings
 
 
-def _cycler(**kwargs):
-    from cycler import cycler  # a matplotlib dependency
-    return cycler(**kwargs)
+def font_size():
+    """The smallest font of a figure: FONT_SIZE, or larger in projector mode."""
+    return FONT_SIZE + (_PROJECTOR_EXTRA if _mode.projector else 0)
+
+
+class _Mode(threading.local):
+    projector = False
+
+
+_mode = _Mode()
+_PROJECTOR_EXTRA = 6      # points added to every font in projector mode
+
+
+class projector:  # noqa: N801 - used like a function: viz.projector()
+    """Projector mode: larger fonts, thicker lines (for the back row of a lecture hall).
+
+        viz.projector()            # on, for the figures drawn from now on (this thread)
+        viz.projector(False)       # off again
+        with viz.projector():      # on for a block only
+            viz.plot_activations()
+
+    Live views and explorers already use a 16:9 layout (1280x720 at 100 dpi).
+    """
+
+    def __init__(self, on=True):
+        self._previous, _mode.projector = _mode.projector, bool(on)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        _mode.projector = self._previous
+
+    def __repr__(self):
+        return f"projector({'on' if _mode.projector else 'off'})"
+
+
+def is_projector():
+    """True while projector mode is on (in this thread)."""
+    return _mode.projector
+
+
+@contextmanager
+def context():
+    """The house rcParams inside the block, restoring exactly the keys it set.
+
+    Unlike plt.rc_context it never restores `interactive` or `backend`: with Jupyter's
+    inline backend that restore turned interactive mode off and made figures show twice.
+    """
+    settings = rc()
+    saved = {key: matplotlib.rcParams[key] for key in settings}
+    matplotlib.rcParams.update(settings)
+    try:
+        yield
+    finally:
+        matplotlib.rcParams.update(saved)
 
 
 def styled(plot_function):
-    """Decorator: run a plotting function inside the house style's rc_context."""
+    """Decorator: run a plotting function inside the house style (`context()`)."""
     @functools.wraps(plot_function)
     def wrapper(*args, **kwargs):
-        import matplotlib.pyplot as plt
-        with plt.rc_context(rc()):
+        with context():
             return plot_function(*args, **kwargs)
     return wrapper
 
 
 def signed_norm(values, vmax=None):
     """A matplotlib Normalize centred on 0, so that white means exactly zero."""
-    from matplotlib.colors import TwoSlopeNorm
     if vmax is None:
         finite = np.asarray(values, dtype=float)
         finite = finite[np.isfinite(finite)]
@@ -92,8 +165,6 @@ def signed_norm(values, vmax=None):
 
 def signed_color(value, vmax):
     """The DIVERGING colour of one signed number, as a hex string."""
-    import matplotlib
-    from matplotlib.colors import to_hex
     cmap = matplotlib.colormaps[DIVERGING]
     t = 0.5 if not vmax else 0.5 + 0.5 * max(-1.0, min(1.0, value / vmax))
     return to_hex(cmap(t))
@@ -101,7 +172,6 @@ def signed_color(value, vmax):
 
 def new_figure(nrows=1, ncols=1, width=6.0, height=4.5, **kwargs):
     """A Figure and Axes with the house style applied."""
-    import matplotlib.pyplot as plt
     with plt.rc_context(rc()):
         fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), **kwargs)
     return fig, axes
@@ -113,7 +183,6 @@ def new_mosaic(mosaic, width, height, **kwargs):
     mosaic: rows of names, e.g. [["paths", "full"], ["paths", "batch"]]; kwargs go to
     subplot_mosaic (layout="constrained", width_ratios=...). Returns (figure, {name: Axes}).
     """
-    import matplotlib.pyplot as plt
     with plt.rc_context(rc()):
         return plt.subplot_mosaic(mosaic, figsize=(width, height), **kwargs)
 
@@ -127,7 +196,6 @@ def axes_or_new(ax, width=6.0, height=4.5):
 
 def text_color_on(background):
     """BLACK or white, whichever reads better on `background` (any matplotlib colour)."""
-    from matplotlib.colors import to_rgb
     red, green, blue = to_rgb(background)
     return BLACK if 0.299 * red + 0.587 * green + 0.114 * blue > 0.55 else "white"
 
@@ -143,22 +211,22 @@ def short_number(value, decimals=2):
 
 
 def projector_text(figure_or_axes):
-    """Raise every text smaller than FONT_SIZE (tick labels, legends, colour-bar ticks,
-    annotations) to FONT_SIZE, in a Figure or in one Axes (and the axes inside it,
+    """Raise every text smaller than `font_size()` (tick labels, legends, colour-bar ticks,
+    annotations) to that size, in a Figure or in one Axes (and the axes inside it,
     such as an inset colour bar), for the ticks it has now and those to come.
 
     Call it last in a plotting function; it returns its argument.
     """
-    import matplotlib.text
+    smallest = font_size()
     is_figure = hasattr(figure_or_axes, "get_axes")
     pending = list(figure_or_axes.get_axes()) if is_figure else [figure_or_axes]
     while pending:
         axes = pending.pop()
         pending.extend(getattr(axes, "child_axes", []))  # inset colour bars, secondary axes
-        axes.tick_params(labelsize=FONT_SIZE)
+        axes.tick_params(labelsize=smallest)
         if getattr(axes, "name", "") == "3d":
-            axes.tick_params(axis="z", labelsize=FONT_SIZE)
+            axes.tick_params(axis="z", labelsize=smallest)
     for text in figure_or_axes.findobj(matplotlib.text.Text):
-        if text.get_fontsize() < FONT_SIZE:
-            text.set_fontsize(FONT_SIZE)
+        if text.get_fontsize() < smallest:
+            text.set_fontsize(smallest)
     return figure_or_axes

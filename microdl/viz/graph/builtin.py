@@ -1,0 +1,270 @@
+"""The built-in graph renderer: a Diagram drawn with matplotlib, no Graphviz needed.
+
+Every box is sized by its text (measured with matplotlib's font), placed by layout.py's
+layered layout, and drawn with its op ellipses, curved arrows and their labels, the
+title and the two legends; `figure_bytes` saves a Figure deterministically.
+"""
+import functools
+import io
+import math
+
+import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.lines import Line2D
+from matplotlib.patches import ArrowStyle, Ellipse, FancyArrowPatch, FancyBboxPatch, Patch
+from matplotlib.path import Path
+from matplotlib.textpath import text_to_path
+
+from .. import style
+from .diagram import in_degrees, is_zero
+from .look import (KEY_COLOR, arrows_title, border_color, edge_color, edge_width, fill_color,
+                   legend_entries)
+from .layout import layered_layout
+
+__all__ = ["builtin_layout", "draw_builtin", "render_figure", "figure_bytes", "node_size",
+           "node_sizes", "title_width"]
+
+ROW_SIZE, TITLE_SIZE, OP_SIZE, EDGE_SIZE = style.FONT_SIZE + 1, style.FONT_SIZE + 2, 16, style.FONT_SIZE
+PAD = 0.1         # inches inside a box
+MARGIN = 0.35     # inches around the graph
+LINE = 1.45 / 72  # line height per point of font size, in inches
+LEGEND_SIZE = style.FONT_SIZE + 1
+
+
+@functools.lru_cache(maxsize=8192)
+def _text_width(text, size, bold=False):
+    """Width of `text` in inches, measured with matplotlib's font (exact, no figure needed)."""
+    if not text:
+        return 0.0
+    font = FontProperties(size=size, weight="bold" if bold else "normal")
+    return text_to_path.get_text_width_height_descent(text, font, ismath=False)[0] / 72.0
+
+
+def node_size(node, in_degree=1):
+    """(width, height) of a node's box or ellipse, in inches."""
+    if node.kind == "op":
+        height = min(max(0.44, 0.15 * in_degree), 1.6)  # room for the arrows that come in
+        return max(_text_width(node.title, OP_SIZE) + 0.34, 0.52, 0.7 * height), height
+    widths = [_text_width(node.title, TITLE_SIZE, True)] if node.title else []
+    widths += [_text_width(k, ROW_SIZE) + 0.2 + _text_width(t, ROW_SIZE) for k, t in node.rows]
+    lines = len(node.rows) * ROW_SIZE + (TITLE_SIZE + 3 if node.title else 0)
+    return max(widths + [0.75]) + 2 * PAD, lines * LINE + 1.4 * PAD
+
+
+def node_sizes(diagram):
+    """node id -> (width, height) in inches."""
+    fan = in_degrees(diagram)
+    return {n.id: node_size(n, fan.get(n.id, 1)) for n in diagram.nodes}
+
+
+def builtin_layout(diagram, sizes=None):
+    """(the layered layout of a diagram in inches, the node sizes it used); `sizes` may
+    reserve more room per node."""
+    sizes = sizes or node_sizes(diagram)
+    room = [_text_width(e.label, EDGE_SIZE) + 0.9 if e.label else 0.0 for e in diagram.edges]
+    return layered_layout([n.id for n in diagram.nodes],
+                          [(e.source, e.target) for e in diagram.edges],
+                          sizes, column_gap=0.5, row_gap=0.28, edge_room=room), sizes
+
+
+def title_width(diagram):
+    """Inches the title and subtitle need."""
+    return max(_text_width(diagram.title, style.TITLE_SIZE + 4, True),
+               _text_width(diagram.subtitle, style.TITLE_SIZE)) + 0.6
+
+
+def draw_builtin(fig, diagram, layout, sizes, min_width=0.0):
+    """Draw a diagram into an empty matplotlib Figure (sets its size: the layout's, but
+    at least `min_width` inches, so that the frames of an animation all match)."""
+    boxes, arrows = legend_entries(diagram)
+    arrows_heading = arrows_title(diagram)
+    width = max(layout.width + 2 * MARGIN, title_width(diagram), _legend_width(boxes),
+                _legend_width(arrows), _text_width(arrows_heading, LEGEND_SIZE) + 0.6, min_width)
+    top = 0.35 + (style.TITLE_SIZE + 4) * LINE + (style.TITLE_SIZE * LINE if diagram.subtitle else 0)
+    bottom = 4 * 0.42 + 0.15  # two legends of one row, each with a title
+    graph_h = layout.height + 2 * MARGIN
+    height = top + graph_h + bottom
+    fig.set_size_inches(width, height)
+    fig.patch.set_facecolor("white")
+    ax = fig.add_axes([0, bottom / height, 1, graph_h / height])
+    ax.set_axis_off()
+    middle = layout.width / 2
+    ax.set_xlim(middle - width / 2, middle + width / 2)
+    ax.set_ylim(layout.height + MARGIN, -MARGIN)  # y grows downward, as in the layout
+
+    shapes = {n.id: (n, layout.positions[n.id], sizes[n.id]) for n in diagram.nodes}
+    for edge, (path, label_at) in zip(diagram.edges, _edge_paths(diagram, layout, shapes)):
+        _draw_edge(ax, edge, path, label_at, diagram.grad_scale)
+    for node, (x, y), size in shapes.values():
+        _draw_node(ax, node, x, y, size)
+
+    fig.text(0.5, 1 - 0.25 / height, diagram.title, ha="center", va="top",
+             fontsize=style.TITLE_SIZE + 4, fontweight="bold")
+    if diagram.subtitle:
+        fig.text(0.5, 1 - (0.3 + (style.TITLE_SIZE + 4) * LINE) / height, diagram.subtitle,
+                 ha="center", va="top", fontsize=style.TITLE_SIZE, color="#333333")
+    _draw_legends(fig, boxes, arrows, arrows_heading, height)
+
+
+def _legend_width(entries):
+    """Inches a legend needs for its entries in one row (handle, text, spacing each)."""
+    return sum(_text_width(entry[-1], LEGEND_SIZE) + 0.9 for entry in entries) + 0.4
+
+
+def _draw_legends(fig, boxes, arrows, arrows_heading, height):
+    box_handles = [Line2D([], [], marker="o", markersize=15, markerfacecolor="white",
+                          markeredgecolor="black", linestyle="none", label=text)
+                   if role == "op" else
+                   Patch(facecolor=fill_color(role), edgecolor=border_color(role),
+                         linestyle="--" if role == "constant" else "-",
+                         linewidth=2.6 if role == "group" else 1.6, label=text)
+                   for role, text in boxes]
+    arrow_handles = [Line2D([0], [0], color=color, lw=3.5, linestyle="--" if dashed else "-", label=text)
+                     for color, dashed, text in arrows]
+    common = dict(loc="lower center", frameon=False, fontsize=LEGEND_SIZE, title_fontsize=LEGEND_SIZE,
+                  handlelength=2.2, handleheight=1.2, columnspacing=1.6)
+    fig.legend(handles=arrow_handles, ncol=len(arrow_handles), bbox_to_anchor=(0.5, 0.08 / height),
+               title=arrows_heading, **common)
+    fig.legend(handles=box_handles, ncol=len(box_handles), bbox_to_anchor=(0.5, 0.94 / height),
+               title="boxes: the role of each node", **common)
+
+
+def _port(center, size, kind, dy, side):
+    """Where an arrow meets a node: on its left (side -1) or right (+1) border, `dy` below
+    the middle. Arrows leave and arrive horizontally, so arrowheads stay apart."""
+    (x, y), (w, h) = center, size
+    if kind == "op":  # on the ellipse's border
+        s = max(-0.9, min(0.9, dy / (h / 2)))
+        return x + side * (w / 2) * math.sqrt(1 - s * s), y + dy
+    return x + side * w / 2, y + dy
+
+
+def _spread(count, height):
+    """Offsets from the middle for `count` arrows meeting a side of height `height`."""
+    if count == 1:
+        return [0.0]
+    step = min(0.16, 0.8 * height / (count - 1))
+    return [(i - (count - 1) / 2) * step for i in range(count)]
+
+
+def _edge_paths(diagram, layout, shapes):
+    """For every edge: a smooth path from port to port (cubic Bezier pieces with
+    horizontal tangents), and where its label goes (or None).
+
+    A labelled edge runs straight for a stretch at its uncrowded end and the label sits
+    on that stretch, so it is plain which arrow it belongs to: next to the source when
+    several arrows meet at the target, next to the target when one source fans out.
+    """
+    out_edges, in_edges = {}, {}
+    for i, (edge, route) in enumerate(zip(diagram.edges, layout.routes)):
+        out_edges.setdefault(edge.source, []).append((route[1][1], i))
+        in_edges.setdefault(edge.target, []).append((route[-2][1], i))
+    starts, ends = {}, {}
+    for table, side, ports in ((out_edges, 1, starts), (in_edges, -1, ends)):
+        for node_id, items in table.items():
+            node, center, size = shapes[node_id]
+            items.sort()
+            for (_, i), dy in zip(items, _spread(len(items), size[1])):
+                ports[i] = _port(center, size, node.kind, dy, side)
+    result = []
+    for i, (edge, route) in enumerate(zip(diagram.edges, layout.routes)):
+        points = [starts[i]] + route[1:-1] + [ends[i]]
+        vertices, codes, label_at = [points[0]], [Path.MOVETO], None
+        for k, (p, q) in enumerate(zip(points, points[1:])):
+            end = q  # where the curve ends; before q when the label's stretch is there
+            if k == 0 and edge.label:
+                width = _text_width(edge.label, EDGE_SIZE) + 0.2
+                stub = max(0.0, min(width + 0.1, q[0] - p[0] - 0.3))
+                near_source = len(in_edges[edge.target]) >= len(out_edges[edge.source])
+                if near_source:
+                    vertices.append((p[0] + stub, p[1]))
+                    codes.append(Path.LINETO)
+                    label_at = (p[0] + 0.05 + width / 2, p[1])
+                    p = (p[0] + stub, p[1])
+                else:
+                    label_at = (q[0] - 0.05 - width / 2, q[1])
+                    end = (q[0] - stub, q[1])
+            reach = max(abs(end[0] - p[0]) * 0.5, 0.1)
+            vertices += [(p[0] + reach, p[1]), (end[0] - reach, end[1]), end]
+            codes += [Path.CURVE4] * 3
+            if end != q:
+                vertices.append(q)
+                codes.append(Path.LINETO)
+        result.append((Path(vertices, codes), label_at))
+    return result
+
+
+def _draw_edge(ax, edge, path, label_at, scale):
+    if edge.state == "waiting":
+        color, width = "#DDDDDD", 1.2
+    else:
+        color, width = edge_color(edge.grad, scale), edge_width(edge.grad, scale)
+    dashed = is_zero(edge.grad)
+    head = ArrowStyle("-|>", head_length=0.5, head_width=0.22)
+    ax.add_patch(FancyArrowPatch(path=path, arrowstyle=head, mutation_scale=11 + 1.4 * width,
+                                 lw=width, color=color, linestyle="--" if dashed else "-",
+                                 zorder=1 if edge.state != "firing" else 2, joinstyle="miter"))
+    if edge.label and label_at is not None and edge.state != "waiting":
+        firing = edge.state == "firing"
+        x, y = label_at  # just above the straight stretch of the arrow (y grows downward)
+        ax.text(x, y - width / 144 - 0.04, edge.label, ha="center", va="bottom",
+                fontsize=EDGE_SIZE, zorder=4,
+                fontweight="bold" if firing else "normal", color="#222222",
+                bbox=dict(boxstyle="round,pad=0.15", ec=color if firing else "none", lw=1.5,
+                          fc=style.YELLOW if firing else "white", alpha=0.9))
+
+
+def _draw_node(ax, node, x, y, size):
+    w, h = size
+    waiting, firing = node.state == "waiting", node.state == "firing"
+    if firing:  # a yellow halo around the node that passes its gradient on
+        ax.add_patch(FancyBboxPatch((x - w / 2 - 0.09, y - h / 2 - 0.09), w + 0.18, h + 0.18,
+                                    boxstyle="round,pad=0,rounding_size=0.14",
+                                    fc=style.YELLOW, ec="none", alpha=0.8, zorder=0.5))
+    edge_lw = 2.8 if firing else (2.6 if node.kind == "group" else 1.6)
+    if node.kind == "op":
+        ax.add_patch(Ellipse((x, y), w, h, fc="white", ec="#AAAAAA" if waiting else "black",
+                             lw=2.4 if firing else 1.4, zorder=3))
+        ax.text(x, y, node.title, ha="center", va="center", fontsize=OP_SIZE, zorder=5,
+                color="#888888" if waiting else "black")
+        return
+    fill = "white" if waiting else fill_color(node.role)
+    border = "#AAAAAA" if waiting else ("black" if firing else border_color(node.role))
+    ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h,
+                                boxstyle="round,pad=0,rounding_size=0.08", fc=fill, ec=border,
+                                lw=edge_lw, linestyle="--" if node.role == "constant" else "-",
+                                zorder=3))
+    row = y - h / 2 + 0.7 * PAD
+    if node.title:
+        row += (TITLE_SIZE + 3) * LINE / 2
+        ax.text(x, row, node.title, ha="center", va="center", fontsize=TITLE_SIZE,
+                fontweight="bold", zorder=5)
+        row += (TITLE_SIZE + 3) * LINE / 2
+        if node.rows:
+            ax.plot([x - w / 2 + 0.04, x + w / 2 - 0.04], [row, row], color=border, lw=0.8, zorder=4)
+    for key, text in node.rows:
+        row += ROW_SIZE * LINE / 2
+        ax.text(x - w / 2 + PAD, row, key, ha="left", va="center", fontsize=ROW_SIZE,
+                color=KEY_COLOR, zorder=5)
+        pending = text.startswith("?")
+        ax.text(x + w / 2 - PAD, row, text, ha="right", va="center", fontsize=ROW_SIZE, zorder=5,
+                color="#888888" if pending else "black")
+        row += ROW_SIZE * LINE / 2
+
+
+def render_figure(diagram, layout, sizes, figure=None):
+    """A matplotlib Figure of the diagram (not registered with pyplot unless given)."""
+    fig = figure if figure is not None else Figure()
+    draw_builtin(fig, diagram, layout, sizes)
+    return fig
+
+
+def figure_bytes(fig, fmt, dpi=None):
+    """Save a Figure to PNG / SVG / PDF bytes, deterministically (no dates, fixed ids)."""
+    buffer = io.BytesIO()
+    settings = {"svg.fonttype": "none", "svg.hashsalt": "microdl"}  # real <text> in SVG
+    metadata = {"Date": None} if fmt == "svg" else {"CreationDate": None} if fmt == "pdf" else None
+    with matplotlib.rc_context(settings):
+        fig.savefig(buffer, format=fmt, dpi=dpi or 110, facecolor="white", metadata=metadata)
+    return buffer.getvalue()

@@ -1,0 +1,31 @@
+"""Loss landscapes of two parameters, and the paths gradient descent takes across them.
+
+One idea a file; the flow runs one way, losses -> paths -> drawing -> public plots:
+    losses.py       Loss2D, quadratic_bowl, rosenbrock, linear_regression_loss
+    path.py         LossPath: the one path type (points, losses, label, diverged, lr)
+    descent.py      descent_path, DescentPath, OPTIMIZERS: a real optimizer, step by step
+    batches.py      batch_trajectory, BatchTrajectory: descent on batches of data
+    contours.py     landscape_view, loss_grid, contour_levels: window, levels, colour bar
+    panel.py        draw_landscape: contours, minimum and paths on one Axes
+    surface.py      plot_surface: the loss as a 3-D surface
+    animation.py    animate_descent: the paths growing one step per frame
+    batch_sizes.py  compare_batch_sizes: SGD vs mini-batch vs full batch
+    plots.py        plot_landscape, compare_optimizers, compare_learning_rates
+"""
+from .animation import animate_descent
+from .batch_sizes import compare_batch_sizes
+from .batches import BatchTrajectory, batch_trajectory
+from .contours import ContourLevels, contour_levels, landscape_view, loss_grid
+from .descent import OPTIMIZERS, DescentPath, descent_path
+from .losses import Loss2D, linear_regression_loss, quadratic_bowl, rosenbrock
+from .path import LossPath
+from .plots import compare_learning_rates, compare_optimizers, plot_landscape
+from .surface import plot_surface
+
+__all__ = [
+    "Loss2D", "quadratic_bowl", "rosenbrock", "linear_regression_loss",
+    "LossPath", "DescentPath", "descent_path", "OPTIMIZERS", "BatchTrajectory", "batch_trajectory",
+    "ContourLevels", "contour_levels", "landscape_view", "loss_grid",
+    "plot_landscape", "compare_optimizers", "compare_learning_rates", "plot_surface",
+    "animate_descent", "compare_batch_sizes",
+]
