@@ -169,7 +169,8 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1, 
     _check_nchw("conv2d", x)
     _check_conv_shapes(x, weight, bias, groups)
     if padding_mode not in PADDING_MODES:
-        raise ValueError(f"conv2d: padding_mode must be one of {', '.join(PADDING_MODES)}; got {padding_mode!r}")
+        raise ValueError(f"conv2d: padding_mode must be one of {', '.join(PADDING_MODES)}; "
+                         f"got {padding_mode!r}")
     n, c, h, w = x.shape
     f, _, kh, kw = weight.shape
     stride, dilation = _positive_pair(stride, "conv2d stride"), _positive_pair(dilation, "conv2d dilation")
