@@ -115,7 +115,8 @@ def grouped_dilated_conv_cases(draw):
     padding = draw(st.sampled_from([0, 1, (1, 2), "same", "valid"]))
     stride = 1 if padding == "same" else draw(st.sampled_from([1, 2]))
     dh, dw = (dilation, dilation) if isinstance(dilation, int) else dilation
-    h, w = draw(st.integers(dh * (kh - 1) + 1, 7)), draw(st.integers(dw * (kw - 1) + 1, 7))
+    # at least 3 rows and columns: 'reflect' needs padding (here up to 2) < the size, as in torch
+    h, w = draw(st.integers(max(dh * (kh - 1) + 1, 3), 7)), draw(st.integers(max(dw * (kw - 1) + 1, 3), 7))
     return (1, c, h, w), (f, c // groups, kh, kw), dict(stride=stride, padding=padding, dilation=dilation,
                                                        groups=groups, padding_mode=mode)
 
