@@ -234,11 +234,17 @@ def _no_inplace(op, inplace):
                          f"their input (the graph needs it). Write x = F.{op}(x)")
 
 
-def dropout(input, p=0.5, training=True, seed=None):
-    """Zero each element with probability p and scale the rest by 1/(1-p) (inverted dropout)."""
-    if not 0 <= p < 1:
-        raise ValueError(f"dropout: p is the probability of dropping, in [0, 1); got {p}")
+def dropout(input, p=0.5, training=True, inplace=False, *, seed=None):
+    """Zero each element with probability p and scale the rest by 1/(1-p) (inverted dropout).
+
+    p=1 drops everything (zeros, as torch). inplace is accepted for PyTorch's signature,
+    but the result is always a new Tensor (an in-place change would corrupt the graph).
+    """
+    if not 0 <= p <= 1:
+        raise ValueError(f"dropout: p is the probability of dropping, in [0, 1]; got {p}")
     if not training or p == 0:
         return input
+    if p == 1:
+        return input * 0.0
     keep = (generator(seed).random(input.shape) >= p).astype(input.dtype) / (1 - p)
     return input * keep
