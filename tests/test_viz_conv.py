@@ -157,3 +157,12 @@ def test_grid_lines_on_the_right_and_bottom_edge_are_not_clipped():
     fig = plot_pooling_steps(np.arange(16.0).reshape(4, 4), cells=[(0, 0)])
     grids = [c for ax in fig.axes for c in ax.collections if isinstance(c, LineCollection)]
     assert grids and all(not c.get_clip_on() for c in grids)
+
+
+def test_animation_steps_in_a_window_with_the_keys():
+    from microdl.viz.canvas import SceneWindow
+    scene = animate_convolution(SEED_IMAGE, SEED_KERNEL)
+    window = SceneWindow(scene)
+    window.press("end")
+    assert scene.index == 8
+    assert any("step 9\nof 9" in t.get_text() for t in window.picture.texts)

@@ -43,7 +43,10 @@ def animate_descent(loss, paths, levels=16, log_levels="auto", view=None, size=(
 
     def draw(fig, step):
         with style.context():  # a Scene draws its frames later, outside any @styled call
-            fig.set_layout_engine("constrained")
+            if hasattr(fig, "set_layout_engine"):
+                fig.set_layout_engine("constrained")
+            else:  # a SubFigure (a window's picture above its controls): room for the legend
+                fig.subplots_adjust(left=0.12, right=0.95, top=0.88, bottom=0.3)
             plot_landscape(loss, [_cut(path, step) for path in paths], ax=fig.subplots(),
                            levels=levels, log_levels=log_levels, view=view,
                            title=f"{loss.name}\nstep {step} of {steps}")
