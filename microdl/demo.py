@@ -53,5 +53,15 @@ def save(figure, args, name):
 def finish(args):
     """Show the figures when --show was given: one window each, until the last is closed."""
     shown = [figure for figure in getattr(args, "to_show", []) if hasattr(figure, "show")]
-    for i, figure in enumerate(shown):
-        figure.show(block=i == len(shown) - 1)
+    if not shown:
+        return
+    from matplotlib.figure import Figure as MatplotlibFigure
+
+    from .viz.canvas import Figure
+    pyplot_owned = any(isinstance(f, MatplotlibFigure) and not isinstance(f, Figure) for f in shown)
+    ours = [f for f in shown if not isinstance(f, MatplotlibFigure) or isinstance(f, Figure)]
+    for i, figure in enumerate(ours):  # microdl's pictures: a window each, the last one blocks
+        figure.show(block=i == len(ours) - 1 and not pyplot_owned)
+    if pyplot_owned:  # a lesson's own plt.subplots figure: pyplot shows it (and waits)
+        import matplotlib.pyplot as plt
+        plt.show()
