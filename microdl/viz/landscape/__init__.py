@@ -10,12 +10,14 @@ One idea a file; the flow runs one way, losses -> paths -> drawing -> public plo
     surface.py      plot_surface: the loss as a 3-D surface
     animation.py    animate_descent: the paths growing one step per frame
     batch_sizes.py  compare_batch_sizes: SGD vs mini-batch vs full batch
+    epochs.py       plot_epochs: batches, iterations and epochs, drawn
     plots.py        plot_landscape, compare_optimizers, compare_learning_rates
 """
 from .animation import animate_descent
 from .batch_sizes import compare_batch_sizes
 from .batches import BatchTrajectory, batch_trajectory
 from .contours import ContourLevels, contour_levels, landscape_view, loss_grid
+from .epochs import plot_epochs
 from .descent import OPTIMIZERS, DescentPath, descent_path
 from .losses import Loss2D, linear_regression_loss, quadratic_bowl, rosenbrock
 from .path import LossPath
@@ -27,5 +29,5 @@ __all__ = [
     "LossPath", "DescentPath", "descent_path", "OPTIMIZERS", "BatchTrajectory", "batch_trajectory",
     "ContourLevels", "contour_levels", "landscape_view", "loss_grid",
     "plot_landscape", "compare_optimizers", "compare_learning_rates", "plot_surface",
-    "animate_descent", "compare_batch_sizes",
+    "animate_descent", "compare_batch_sizes", "plot_epochs",
 ]
