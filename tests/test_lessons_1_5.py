@@ -11,7 +11,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from matplotlib.colors import to_rgb
+from matplotlib.colors import rgb_to_hsv, to_rgb
 from matplotlib.patches import Rectangle
 
 from microdl import viz
@@ -21,7 +21,8 @@ DEMOS = Path(__file__).resolve().parents[1] / "demos"
 
 
 def texts_of(figure):
-    return [t.get_text() for t in figure.findobj(lambda a: hasattr(a, "get_text"))]
+    from matplotlib.text import Text
+    return [t.get_text() for t in figure.findobj(Text)]
 
 
 def load_demo(name):
@@ -98,3 +99,36 @@ def test_plot_epochs_shows_a_short_last_batch():
     assert np.allclose(widths, [2 / 50, 16 / 50, 16 / 50, 16 / 50])
     assert "the last batch has 2" in " ".join(texts_of(figure))
     plt.close(figure)
+
+
+@pytest.fixture(scope="module")
+def optimizers_figure():
+    figure = viz.compare_optimizers(viz.quadratic_bowl())
+    yield figure
+    plt.close(figure)
+
+
+def test_optimizers_have_distinct_colours_and_a_panel_each(optimizers_figure):
+    curves = [ax for ax in optimizers_figure.axes if ax.get_title() == "Loss at every step (log scale)"][0]
+    hues = [360 * rgb_to_hsv(to_rgb(line.get_color()))[0] for line in curves.get_legend().get_lines()]
+    assert len(hues) == 4
+    # every pair of hues at least 30 degrees apart (vermillion and orange, as before, were 16)
+    gaps = [min(abs(a - b), 360 - abs(a - b)) for i, a in enumerate(hues) for b in hues[i + 1:]]
+    assert min(gaps) > 30
+    panels = [ax for ax in optimizers_figure.axes if ax.get_xlabel() == "$w_1$"]
+    assert len(panels) == 4
+
+
+def test_optimizers_say_why_their_learning_rates_differ(optimizers_figure):
+    title = optimizers_figure._suptitle.get_text()
+    assert "best steady learning rate from the same grid" in title and "lr × gradient" in title
+    from microdl.viz.landscape import best_learning_rate
+    assert f"RMSprop, lr={best_learning_rate(viz.quadratic_bowl(), 'rmsprop'):g}" in texts_of(optimizers_figure)
+
+
+def test_a_curve_that_leaves_through_the_bottom_is_marked(optimizers_figure):
+    curves = [ax for ax in optimizers_figure.axes if ax.get_title() == "Loss at every step (log scale)"][0]
+    bottom = curves.get_ylim()[0]
+    floor_markers = [line for line in curves.lines if line.get_marker() == "v"]
+    assert floor_markers and all(np.isclose(line.get_ydata()[0], bottom) for line in floor_markers)
+    assert any("bottom of the axis" in t for t in texts_of(optimizers_figure))
