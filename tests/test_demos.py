@@ -6,7 +6,7 @@ import pytest
 from microdl import cli
 
 FIGURES = {
-    "perceptron": ["perceptron.png", "perceptron_graph.png"],
+    "perceptron": ["perceptron.png", "perceptron_graph.png", "mlp.png"],
     "backprop": ["backprop_graph.png", "backprop.gif"],
     "losses": ["losses.png"],
     "gradient_descent": ["learning_rates.png", "optimizers.png"],

@@ -132,3 +132,21 @@ def test_a_curve_that_leaves_through_the_bottom_is_marked(optimizers_figure):
     floor_markers = [line for line in curves.lines if line.get_marker() == "v"]
     assert floor_markers and all(np.isclose(line.get_ydata()[0], bottom) for line in floor_markers)
     assert any("bottom of the axis" in t for t in texts_of(optimizers_figure))
+
+
+def test_losses_kl_panel_shows_the_asymmetry_and_the_decomposition(tmp_path):
+    lesson = load_demo("03_losses")
+    p = np.array(lesson.P_TRUE)
+    assert all(not np.allclose(np.sort(q), np.sort(p)) or not np.allclose(q, p[::-1])
+               for q in map(np.array, lesson.Q_GUESSES.values()))          # no q is p mirrored
+    kl, entropy = lesson.classification()
+    forward, backward, cross = kl["too sure"]
+    assert abs(forward - backward) > 0.2                                   # the asymmetry shows
+    for f, _, c in kl.values():
+        assert np.isclose(c, entropy + f)                                  # CE = H(p) + KL(p||q)
+    size, y = np.linspace(0, 2, 10), np.linspace(1, 7, 10)
+    figure = lesson.figure(size, y, {name: 1.0 for name in lesson.LINES}, kl, entropy)
+    text = " ".join(texts_of(figure))
+    assert "KL(p‖q) ≠ KL(q‖p)" in text and f"KL(q‖p) = {backward:.2f}" in text
+    assert f"cross-entropy {cross:.2f} = {entropy:.2f} + KL(p‖q) {forward:.2f}" in text
+    plt.close(figure)
