@@ -8,6 +8,8 @@
 Below the panels: the plain-language verdicts (a dying layer, named, in red). Above: the
 step, the epoch and whether training is paused. A frame fills a 16:9 slide.
 """
+import textwrap
+
 from ...train import is_scalar_model
 from .. import style
 from ..network.reading import network_layers
@@ -50,19 +52,19 @@ def choose_panels(model, X, classify=True):
 
 def _axes_for(fig, panels):
     """{panel: Axes (or a list of Axes for the examples)} on a GridSpec of the frame."""
-    fig.subplots_adjust(left=0.06, right=0.98, top=0.88, bottom=0.16)
+    fig.subplots_adjust(left=0.06, right=0.98, top=0.88, bottom=0.2)
     picture = next((p for p in panels if p in ("boundary", "examples")), None)
     rest = [p for p in panels if p != picture]
     if picture == "examples":
         grid = fig.add_gridspec(2, len(rest), height_ratios=[1, 1.35], hspace=0.55, wspace=0.45,
-                                left=0.06, right=0.98, top=0.86, bottom=0.16)
+                                left=0.06, right=0.98, top=0.86, bottom=0.2)
         strip = grid[0, :].subgridspec(1, EXAMPLES, wspace=0.15)
         axes = {"examples": [fig.add_subplot(strip[0, k]) for k in range(EXAMPLES)]}
         axes.update({name: fig.add_subplot(grid[1, k]) for k, name in enumerate(rest)})
         return axes
     columns = 1 + (len(rest) + 1) // 2 if picture else (len(rest) + 1) // 2
     grid = fig.add_gridspec(2, columns, hspace=0.5, wspace=0.42, left=0.05, right=0.985, top=0.86,
-                            bottom=0.16, width_ratios=[1.25] + [1] * (columns - 1) if picture else None)
+                            bottom=0.2, width_ratios=[1.25] + [1] * (columns - 1) if picture else None)
     axes = {picture: fig.add_subplot(grid[:, 0])} if picture else {}
     first = 1 if picture else 0
     if "graph" in rest:                     # the graph takes a whole column
@@ -91,34 +93,54 @@ def _header(view):
 def _footer(fig, lines):
     """The verdicts, under the panels: red when something is wrong, green when all is well."""
     healthy = len(lines) == 1 and lines[0].startswith("all layers")
-    shown = lines[:2] + ([f"... and {len(lines) - 2} more"] if len(lines) > 2 else [])
-    fig.text(0.01, 0.015, "\n".join(shown), ha="left", va="bottom", fontsize=style.font_size() + 1,
+    shown = [textwrap.shorten(line, 125, placeholder=" ...") for line in lines[:2]]
+    if len(lines) > 2:
+        shown[-1] += f"   (+{len(lines) - 2} more)"
+    fig.text(0.01, 0.012, "\n".join(shown), ha="left", va="bottom", fontsize=style.font_size(),
              color=style.GREEN if healthy else style.VERMILLION, fontweight="bold")
+
+
+def _draw_panel(name, ax, view, X, y):
+    record, model = view.record, view.model
+    if name == "loss":
+        draw_loss(ax, record)
+    elif name == "accuracy":
+        draw_accuracy(ax, record)
+    elif name == "health":
+        draw_health(ax, record)
+    elif name == "boundary":
+        draw_boundary(ax, model, X, y, view.class_names, view.resolution)
+    elif name == "examples":
+        draw_examples(ax, model, X, y, view.class_names)
+    elif name == "graph":
+        draw_graph(ax, model, view.last_loss, X)
+    else:
+        draw_weights(ax, model, small=name == "network")
+
+
+def _cannot_draw(ax, name, error):
+    """A panel that cannot be drawn says why (a diverged model has nan everywhere)."""
+    for one in ax if isinstance(ax, list) else [ax]:
+        one.clear()
+        one.set_axis_off()
+    first = ax[0] if isinstance(ax, list) else ax
+    first.text(0.0 if isinstance(ax, list) else 0.5, 0.5, f"{name}: cannot draw\n({str(error)[:60]})",
+               transform=first.transAxes, ha="left" if isinstance(ax, list) else "center", va="center",
+               color=style.VERMILLION)
 
 
 def draw_frame(fig, view):
     """One frame of `view` (a LiveView) on `fig`, a Figure or SubFigure."""
     with style.context():
         axes = _axes_for(fig, view.panels)
-        record, model = view.record, view.model
         X, y = view.picture_data
         for name, ax in axes.items():
-            if name == "loss":
-                draw_loss(ax, record)
-            elif name == "accuracy":
-                draw_accuracy(ax, record)
-            elif name == "health":
-                draw_health(ax, record)
-            elif name == "boundary":
-                draw_boundary(ax, model, X, y, view.class_names, view.resolution)
-            elif name == "examples":
-                draw_examples(ax, model, X, y, view.class_names)
-            elif name == "graph":
-                draw_graph(ax, model, view.last_loss, X)
-            else:
-                draw_weights(ax, model, small=name == "network")
+            try:
+                _draw_panel(name, ax, view, X, y)
+            except (ValueError, FloatingPointError, OverflowError) as error:   # never stop training
+                _cannot_draw(ax, name, error)
         fig.suptitle(_header(view), fontsize=style.TITLE_SIZE + 4, fontweight="bold")
-        _footer(fig, verdict_lines(record))
+        _footer(fig, verdict_lines(view.record))
         if style.is_projector():         # fonts are already >= 12 pt otherwise
             style.projector_text(fig)
     return fig

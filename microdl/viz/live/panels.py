@@ -181,12 +181,19 @@ def draw_weights(ax, model, small=True):
     groups = parameter_groups(model)
     for (name, params), color in zip(groups.items(), layer_colors(len(groups))):
         values = np.concatenate([np.asarray(p.data, dtype=float).reshape(-1) for p in params])
+        values = values[np.isfinite(values)]
+        if not values.size:
+            continue
         ax.hist(values, bins=40, histtype="step", linewidth=2, color=color, density=True,
                 label=f"{name}: {values.size:,}")
     ax.set_title("weights and biases per layer")
     ax.set_xlabel("value")
     ax.set_yticks([])
-    ax.legend(frameon=False, loc="upper right", fontsize=style.font_size())
+    if not ax.patches:
+        ax.text(0.5, 0.5, "no finite weights:\ntraining diverged", ha="center", va="center",
+                transform=ax.transAxes, color=style.VERMILLION)
+        return
+    ax.legend(frameon=True, framealpha=0.85, edgecolor="none", loc="upper right", fontsize=style.font_size())
 
 
 def draw_graph(ax, model, loss, X, max_nodes=80):

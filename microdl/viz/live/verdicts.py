@@ -1,8 +1,8 @@
 """Plain-language verdicts on a network's health: numbers in, sentences out (no plotting).
 
     gradient_verdicts({"0 (Linear)": 2e-9, "2 (Linear)": 0.4})
-    -> ['layer 0 (Linear): gradient 2e-09, about 10^8 times smaller than layer 2 (Linear):
-         vanishing. Use relu instead of sigmoid/tanh, or a better initialisation']
+    -> ['layer 0 (Linear): gradient 2e-09, 10^8 x smaller than layer 2 (Linear): vanishing.
+         Try relu, or a better initialisation']
     dead_relu_verdicts({"3 (ReLU)": 0.71})
     -> ['layer 3 (ReLU): 71 % of ReLUs dead: lower the learning rate or use leaky_relu']
 
@@ -26,17 +26,16 @@ DEAD_FRACTION = 0.5        # more dead ReLUs than this is a dying layer
 def _one_layer_gradient(name, norm, largest, largest_name, first):
     """The verdict on one layer's gradient norm, or None when it looks healthy."""
     if not math.isfinite(norm):
-        return (f"layer {name}: gradient is {norm}: exploded. Lower the learning rate "
-                f"(10x) or clip gradients (optim.clip_grad_norm_)")
+        return f"layer {name}: gradient is {norm}: exploded. Lower the learning rate 10x"
     if norm > EXPLODING_NORM or (first and norm > EXPLODING_GROWTH * first):
         growth = f", {norm / first:.0f}x its first value" if first else ""
-        return (f"layer {name}: gradient {norm:.3g}{growth}: exploding. Lower the learning "
-                f"rate or clip gradients (optim.clip_grad_norm_)")
+        return (f"layer {name}: gradient {norm:.2g}{growth}: exploding. Lower the learning "
+                f"rate or clip gradients")
     if norm < VANISHING_NORM or (largest > 0 and norm < VANISHING_RATIO * largest):
-        than = (f", about 10^{round(math.log10(largest / norm))} times smaller than layer "
-                f"{largest_name}" if norm > 0 and name != largest_name else "")
-        return (f"layer {name}: gradient {norm:.2g}{than}: vanishing. Use relu instead of "
-                f"sigmoid/tanh, or a better initialisation")
+        than = (f", 10^{round(math.log10(largest / norm))} x smaller than layer {largest_name}"
+                if norm > 0 and name != largest_name else "")
+        return (f"layer {name}: gradient {norm:.1g}{than}: vanishing. Try relu, or a better "
+                f"initialisation")
     return None
 
 
@@ -66,7 +65,8 @@ def dead_relu_verdicts(fractions, threshold=DEAD_FRACTION):
 
 
 def health_verdicts(norms=None, dead_fractions=None, first_norms=None):
-    """Every verdict (gradients first, then dead ReLUs); ["all layers learning"] when none."""
-    found = gradient_verdicts(norms or {}, first_norms) + dead_relu_verdicts(dead_fractions or {})
+    """Every verdict (dead ReLUs first: they explain small gradients), or ["all layers
+    learning: ..."] when there is none."""
+    found = dead_relu_verdicts(dead_fractions or {}) + gradient_verdicts(norms or {}, first_norms)
     return found or (["all layers learning: no vanishing, exploding or dead layer"]
                      if norms or dead_fractions else [])
