@@ -1,6 +1,7 @@
 """Which panels a live view shows, chosen from the model and the data, and where they go.
 
-    2-D points          the decision boundary (big), loss, accuracy, gradient health, weights
+    2-D points          the decision boundary (big), loss, accuracy, gradient health, and for a
+                        small MLP every neuron's output joined by its weights (else histograms)
     images (N, C, H, W) a strip of examples with the predicted class, then the curves below
     a tiny scalar model the computational graph takes the weights' place
     anything else       loss, accuracy, gradient health, weights
@@ -46,7 +47,8 @@ def choose_panels(model, X, classify=True):
     if scalar and len(model.parameters()) <= GRAPH_MAX_PARAMETERS:
         panels.append("graph")
     else:
-        panels.append("network" if _small_network(model) else "histograms")
+        two_d = len(shape) == 2 and shape[1] == 2
+        panels.append("network" if two_d and _small_network(model) else "histograms")
     return panels
 
 
@@ -62,17 +64,19 @@ def _axes_for(fig, panels):
         axes = {"examples": [fig.add_subplot(strip[0, k]) for k in range(EXAMPLES)]}
         axes.update({name: fig.add_subplot(grid[1, k]) for k, name in enumerate(rest)})
         return axes
-    columns = 1 + (len(rest) + 1) // 2 if picture else (len(rest) + 1) // 2
+    if "graph" in rest:                     # the graph is wide: the top row, curves below
+        rest.remove("graph")
+        grid = fig.add_gridspec(2, 1 + len(rest), hspace=0.45, wspace=0.45, left=0.05, right=0.985,
+                                top=0.86, bottom=0.2, width_ratios=[1.4] + [1] * len(rest),
+                                height_ratios=[1.2, 1])
+        axes = {picture: fig.add_subplot(grid[:, 0]), "graph": fig.add_subplot(grid[0, 1:])}
+        axes.update({name: fig.add_subplot(grid[1, 1 + k]) for k, name in enumerate(rest)})
+        return axes
+    columns = (1 if picture else 0) + (len(rest) + 1) // 2
     grid = fig.add_gridspec(2, columns, hspace=0.5, wspace=0.42, left=0.05, right=0.985, top=0.86,
                             bottom=0.2, width_ratios=[1.25] + [1] * (columns - 1) if picture else None)
     axes = {picture: fig.add_subplot(grid[:, 0])} if picture else {}
-    first = 1 if picture else 0
-    if "graph" in rest:                     # the graph takes a whole column
-        rest.remove("graph")
-        axes["graph"] = fig.add_subplot(grid[:, columns - 1])
-        places = [(r, c) for c in range(first, columns - 1) for r in range(2)]
-    else:
-        places = [(r, c) for c in range(first, columns) for r in range(2)]
+    places = [(r, c) for c in range(1 if picture else 0, columns) for r in range(2)]
     for name, (r, c) in zip(rest, places):
         axes[name] = fig.add_subplot(grid[r, c])
     return axes
@@ -115,7 +119,7 @@ def _draw_panel(name, ax, view, X, y):
     elif name == "graph":
         draw_graph(ax, model, view.last_loss, X)
     else:
-        draw_weights(ax, model, small=name == "network")
+        draw_weights(ax, model, small=name == "network", X=X)
 
 
 def _cannot_draw(ax, name, error):

@@ -43,8 +43,9 @@ def neuron_maps(model, low, high, resolution=20):
     return [m.reshape(len(m), resolution, resolution) for m in maps], layers
 
 
-def draw_neuron_maps(ax, model, low, high, resolution=20, names=("$x_1$", "$x_2$")):
-    """The network as heatmaps joined by weight-coloured edges, on `ax`."""
+def draw_neuron_maps(ax, model, low, high, resolution=20, names=("$x_1$", "$x_2$"), labels=True):
+    """The network as heatmaps joined by weight-coloured edges, on `ax` (labels=False: no
+    layer names, for a small panel)."""
     maps, layers = neuron_maps(model, low, high, resolution)
     sizes = [len(m) for m in maps]
     cell = 1.0
@@ -68,9 +69,15 @@ def draw_neuron_maps(ax, model, low, high, resolution=20, names=("$x_1$", "$x_2$
             ax.imshow(image, origin="lower", cmap=style.DIVERGING, norm=style.signed_norm(image),
                       extent=(x - half, x + half, y - half, y + half), zorder=2, interpolation="bilinear")
             ax.add_patch(_frame(x, y, half))
+    tallest = max(sizes) * 1.3 * cell / 2
+    if not labels:
+        ax.set_xlim(-0.7 * cell, columns[-1][0][0] + 0.7 * cell)
+        ax.set_ylim(-tallest, tallest)
+        ax.set_aspect("equal")
+        ax.set_axis_off()
+        return ax
     for (x, y), name in zip(columns[0], names):
         ax.text(x - half - 0.1, y, name, ha="right", va="center", fontsize=style.font_size() + 2)
-    tallest = max(sizes) * 1.3 * cell / 2
     for k, column in enumerate(columns):
         title = "input" if k == 0 else "output" if k == len(columns) - 1 else f"hidden {k}"
         ax.text(column[0][0], tallest + 0.1, f"{title}\n{sizes[k]}", ha="center", va="bottom",

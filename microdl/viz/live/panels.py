@@ -5,13 +5,13 @@
     draw_boundary(ax, model, X, y)         the decision boundary (viz.boundary) for 2-D data
     draw_examples(axes, model, X, y, ...)  images with the predicted class and its probability
     draw_health(ax, record)                gradient norm per layer (log), dead ReLUs written beside
-    draw_weights(ax, model)                the network drawing (viz.network) or weight histograms
+    draw_weights(ax, model, X=...)         neuron heatmaps joined by weights (2-D data), or histograms
     draw_graph(ax, model, loss, X)         the computational graph of a tiny scalar model
 
 Which panels a model and its data get is decided in layout.py.
 """
 import numpy as np
-from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator, PercentFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator, PercentFormatter
 
 from ...autodiff import no_grad
 from ...nn.module import evaluation_mode
@@ -19,7 +19,7 @@ from ...train import forward, outputs_to_array
 from .. import style
 from ..boundary import plot_decision_boundary
 from ..curves.training import layer_colors
-from ..network import draw_network
+from .neurons import draw_neuron_maps
 from .record import probabilities
 from .verdicts import DEAD_FRACTION, health_verdicts
 
@@ -27,6 +27,14 @@ __all__ = ["draw_loss", "draw_accuracy", "draw_boundary", "draw_examples", "draw
            "draw_weights", "draw_graph", "verdict_lines", "TRAIN", "VALIDATION"]
 
 TRAIN, VALIDATION = style.CYCLE[0], style.CYCLE[1]
+#: plain tick labels on log axes (0.01, not 10^-2 in mathtext, which is slow to lay out)
+PLAIN = FuncFormatter(lambda value, _: f"{value:g}")
+
+
+def _plain_log_axis(axis):
+    axis.set_major_locator(LogLocator(numticks=4))
+    axis.set_minor_locator(NullLocator())      # minor log ticks cost most of the drawing
+    axis.set_major_formatter(PLAIN)
 
 
 def _smooth(values, window):
@@ -50,6 +58,7 @@ def draw_loss(ax, record):
                 label=f"validation {val[np.isfinite(val)][-1]:.3g}")
     if len(loss) and np.nanmin(loss) > 0 and np.nanmax(loss) / max(np.nanmin(loss), 1e-12) > 30:
         ax.set_yscale("log")
+        _plain_log_axis(ax.yaxis)
     ax.set_title("loss (lower is better)")
     ax.set_xlabel("step")
     ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
@@ -103,10 +112,10 @@ def draw_examples(axes, model, X, y, class_names=None):
         image = np.asarray(X[k], dtype=float)
         image = image[0] if image.shape[0] == 1 else np.moveaxis(image, 0, -1)
         ax.imshow(image, cmap=style.IMAGE if image.ndim == 2 else None)
-        name = _class_name(predicted[k], class_names)
+        name, chance = _class_name(predicted[k], class_names), f"{chances[k, predicted[k]]:.0%}"
         right = y is None or int(np.asarray(y)[k]) == predicted[k]
-        ax.set_title(f"{name}\n{chances[k, predicted[k]]:.0%}", color=style.GREEN if right else style.VERMILLION,
-                     fontweight="bold")
+        text = f"{name}\n{chance}" if right else f"{name} {chance}\nis {_class_name(int(np.asarray(y)[k]), class_names)}"
+        ax.set_title(text, color=style.GREEN if right else style.VERMILLION, fontweight="bold")
 
 
 def _class_name(k, class_names):
@@ -152,8 +161,7 @@ def draw_health(ax, record):
     rows = np.arange(len(names))[::-1]
     ax.barh(rows, np.nan_to_num(shown, nan=1e-12), color=colors, height=0.6, left=1e-12)
     ax.set_xscale("log")
-    ax.xaxis.set_major_locator(LogLocator(numticks=4))
-    ax.xaxis.set_minor_locator(NullLocator())       # minor log ticks cost most of the drawing
+    _plain_log_axis(ax.xaxis)
     finite = shown[np.isfinite(shown)]
     low, high = (finite.min(), finite.max()) if finite.size else (1e-3, 1.0)
     ax.set_xlim(low / 30, high * 30)
@@ -172,10 +180,14 @@ def verdict_lines(record):
     return health_verdicts(record.grad_norms, record.dead, record.first_norms)
 
 
-def draw_weights(ax, model, small=True):
-    """The network drawing for a small MLP, else each layer's parameters as a histogram."""
-    if small:
-        draw_network(model, ax=ax, title="weights (edge colour: sign, width: size)")
+def draw_weights(ax, model, small=True, X=None):
+    """A small MLP on 2-D points: every neuron's output as a heatmap, joined by its weights
+    (the playground's picture); otherwise each layer's parameters as a histogram."""
+    if small and X is not None:
+        low, high = X.min(axis=0), X.max(axis=0)
+        pad = 0.15 * (high - low)
+        draw_neuron_maps(ax, model, low - pad, high + pad, resolution=16, labels=False)
+        ax.set_title("neurons (input → output), weights")
         return
     from ...train import parameter_groups
     groups = parameter_groups(model)
@@ -216,10 +228,14 @@ def draw_graph(ax, model, loss, X, max_nodes=80):
             root = model(np.asarray(X[0], dtype=float).tolist())
             root = root[0] if isinstance(root, list) else root
             root.backward()
-        png = graph_drawing(root, params=model, renderer="builtin", title="").to_png()
+        collapse = "neuron" if len(topological_order(root)) > 12 else None     # readable on a slide
+        png = graph_drawing(root, params=model, renderer="builtin", title="", collapse=collapse).to_png()
     finally:
         for p, grad in zip(params, saved):
             p.grad = grad
-    ax.imshow(Image.open(io.BytesIO(png)))
+    from PIL import ImageOps
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    box = ImageOps.invert(image.convert("L")).getbbox()      # trim the white margins
+    ax.imshow(image.crop(box) if box else image)
     ax.set_axis_off()
     ax.set_title("computational graph: data and gradients, this step")

@@ -30,8 +30,7 @@ class PlaygroundWindow:
             self.panel, self.picture = self.figure.subfigures(1, 2, width_ratios=[PANEL, 1 - PANEL])
             self.widgets, self.playing = {}, False
             self._build()
-        self._timer = self.figure.canvas.new_timer(interval=interval_ms)
-        self._timer.add_callback(self.tick)
+        self._timer, self._interval_ms = None, interval_ms
         self.figure.canvas.mpl_connect("key_press_event", lambda event: self.press(event.key))
         pg.add_listener(lambda _: self.redraw())
         self.redraw()
@@ -52,6 +51,9 @@ class PlaygroundWindow:
     # --- play, pause, step, reset ----------------------------------------------------------------
     def play_pause(self):
         self.playing = not self.playing
+        if self._timer is None:       # made on the window's canvas, which exists once shown
+            self._timer = self.figure.canvas.new_timer(interval=self._interval_ms)
+            self._timer.add_callback(self.tick)
         (self._timer.start if self.playing else self._timer.stop)()
         self.widgets["play"].label.set_text("\u2016 pause" if self.playing else "\u25b6 play")
         self.figure.canvas.draw_idle()

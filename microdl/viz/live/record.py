@@ -39,6 +39,24 @@ class LiveRecord:
         self.val_steps, self.val_loss, self.val_accuracy = [], [], []
         self.grad_norms, self.first_norms, self.dead = {}, {}, {}   # latest per layer
         self.epoch = None
+        self._norm_sums, self._norm_count = {}, 0
+
+    def sample_gradients(self, model):
+        """Add this step's gradient norms to the mean the next redraw shows (one step alone
+        can be 0 for a layer by chance, e.g. with one example whose ReLUs are all off)."""
+        if any(p.grad is not None for p in model.parameters()):
+            for name, norm in layer_gradient_norms(model).items():
+                self._norm_sums[name] = self._norm_sums.get(name, 0.0) + norm
+            self._norm_count += 1
+
+    def mean_gradients(self, model):
+        """The mean norm per layer over the sampled steps (then start a new mean)."""
+        self.sample_gradients(model)
+        if not self._norm_count:
+            return {}
+        norms = {name: total / self._norm_count for name, total in self._norm_sums.items()}
+        self._norm_sums, self._norm_count = {}, 0
+        return norms
 
     def __repr__(self):
         last = f", loss {self.loss[-1]:.4g}" if self.loss else ""
@@ -89,8 +107,7 @@ def _accuracy(model, X, y, threshold):
 def measure(record, model, probe, validation, *, classify=True, threshold=0.0):
     """Before a redraw: gradient norms and dead ReLUs per layer, the accuracy on a sample of
     the training data and on the validation sample (when classifying)."""
-    has_grads = any(p.grad is not None for p in model.parameters())
-    norms = layer_gradient_norms(model) if has_grads else {}
+    norms = record.mean_gradients(model)
     X, y = probe
     dead = dead_relu_fractions(model, X) if X is not None and getattr(model, "layers", None) else {}
     record.add_health(norms, dead)

@@ -113,6 +113,8 @@ class LiveView(Scene):
         self.record.epoch = epoch if epoch is not None else self.record.epoch
         self.last_loss = loss
         self._since_redraw += 1
+        if self._slow or step % max(1, min(self._interval // 10, 50)) == 0:   # ~10 samples a redraw
+            self.record.sample_gradients(model)
         if self._since_redraw >= self._interval or self.redraws == 0 or self.paused:
             self._redraw()
         if self.save_every and step % self.save_every == 0:
@@ -192,6 +194,12 @@ class LiveView(Scene):
         self.redraw_seconds += spent
         if self.every == "auto" and not final:
             self._interval = self._choose_interval(spent)
+
+    @property
+    def _slow(self):
+        """Steps slower than 5 ms (a scalar model): sampling gradients every step costs little."""
+        steps = len(self.record.steps) - 1
+        return steps > 0 and self._train_seconds / steps > 0.005
 
     def _choose_interval(self, redraw_seconds):
         """Steps between redraws so that redrawing costs at most `budget` of the time:
