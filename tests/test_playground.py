@@ -25,17 +25,18 @@ def test_headless_moons_two_layers_of_eight_reach_97_percent_quickly(tmp_path, c
 
 
 def test_every_dataset_trains_on_both_engines():
+    before = plt.get_fignums()
     for name in DATASETS:
         pg = Playground(name, layers=(4,), points=60, seed=1)
-        before = pg.losses()["train"]
+        start = pg.losses()["train"]
         pg.train(30, redraw=False)
-        assert pg.step_count == 30 and pg.losses()["train"] < before, name
+        assert pg.step_count == 30 and pg.losses()["train"] < start, name
     scalar = Playground("xor", layers=(4,), points=40, engine="scalar", seed=0)
     assert type(scalar.model).__name__ == "MLP"
     scalar.train(5)
     fig = scalar.figure()
     assert any("scalar engine" in t.get_text() and "seed 0" in t.get_text() for t in fig.texts)
-    assert plt.get_fignums() == []
+    assert plt.get_fignums() == before          # no figure left with pyplot
 
 
 def test_controls_reset_the_network_or_apply_from_the_next_step():
@@ -51,6 +52,7 @@ def test_controls_reset_the_network_or_apply_from_the_next_step():
 
 
 def test_the_window_is_driven_by_keys_and_widgets():
+    before = plt.get_fignums()
     pg = Playground("circles", layers=(6,), seed=3, steps_per_frame=7)
     window = PlaygroundWindow(pg)
     window.press(" ")
@@ -72,7 +74,7 @@ def test_the_window_is_driven_by_keys_and_widgets():
     assert window.widgets["dataset"].value_selected == "xor"
     window.press("r")
     assert pg.step_count == 0
-    assert plt.get_fignums() == []
+    assert plt.get_fignums() == before          # no figure left with pyplot
 
 
 def test_your_own_csv(tmp_path):
