@@ -51,7 +51,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="shorter runs (the fixed first/last frames weigh more)")
     args = parser.parse_args()
     cases = [("moons MLP, tensor engine", moons_tensor, 40 if args.quick else 150),
-             ("moons MLP, scalar engine", moons_scalar, 3 if args.quick else 10),
+             ("moons MLP, scalar engine", moons_scalar, 10 if args.quick else 60),
              ("shapes CNN", shapes_cnn, 1 if args.quick else 3)]
     print(f"{'model':<26} {'plain s':>8} {'live s':>8} {'overhead':>9} {'redraws':>8} {'every':>7}")
     for name, case, epochs in cases:
