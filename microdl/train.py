@@ -120,7 +120,7 @@ def evaluate(model, loss_fn, data, batch_size=256, threshold=0.0):
 
 def fit(model, loss_fn, optimizer, data, epochs=1, *, batch_size=32, shuffle=True, seed=None,
         validation=None, scheduler=None, progress=None, track_gradients=False, threshold=0.0,
-        classify=True):
+        classify=True, live=None):
     """Train `model` on `data` ((X, y) arrays or a DataLoader) and return a History.
 
     batch_size=1 is stochastic gradient descent, None full-batch gradient descent,
@@ -135,6 +135,8 @@ def fit(model, loss_fn, optimizer, data, epochs=1, *, batch_size=32, shuffle=Tru
                       tests): nothing.
       True            as None, but off a terminal one short line per epoch on stderr.
       False           nothing.
+    live: True (or a viz.LiveView, or any object with update / log_epoch / close) draws the
+    model while it trains: curves, boundary or examples, gradient health, weights.
     A RuntimeWarning, once per run, says when the loss becomes inf/nan or grows more than
     1000-fold over its first value: the learning rate is too large.
     """
@@ -150,6 +152,7 @@ def fit(model, loss_fn, optimizer, data, epochs=1, *, batch_size=32, shuffle=Tru
     probe = _probe_batch(loader)
     seen, warned = 0, False
     display = progress_display(progress, epochs, len(loader))
+    live = _live_view(live, loader, validation, classify)
     model.train()
     for epoch in range(1, epochs + 1):
         epoch_loss = epoch_correct = epoch_count = 0.0
@@ -176,6 +179,9 @@ def fit(model, loss_fn, optimizer, data, epochs=1, *, batch_size=32, shuffle=Tru
             epoch_count += n
             if not warned and _diverging(value, history.iteration["loss"][0]):
                 warned = _warn_diverged(value, history.iteration["loss"][0], optimizer, epoch)
+            if live is not None:
+                live.update(model, loss=value, step=len(history.iteration["loss"]),
+                            accuracy=batch_accuracy, epoch=epoch)
             display.iteration(epoch, {"loss": epoch_loss / epoch_count,  # the epoch so far
                                       "accuracy": epoch_correct / epoch_count if classify else None,
                                       **_validation_shown(history)})
@@ -193,8 +199,24 @@ def fit(model, loss_fn, optimizer, data, epochs=1, *, batch_size=32, shuffle=Tru
                 history.dead_relu.setdefault(name, []).append(fraction)
         display.epoch_end(epoch, {"loss": record["loss"], "accuracy": record["accuracy"],
                                   **_validation_shown(history)})
+        if live is not None:
+            live.log_epoch(epoch, **record)
     display.close()
+    if live is not None:
+        live.close()
     return history
+
+
+def _live_view(live, loader, validation, classify):
+    """The live view fit draws on: None, a new viz.LiveView (live=True), or the one given."""
+    if live is None or live is False:
+        return None
+    if live is True:
+        from .viz.live import LiveView   # only now: `import microdl` never loads matplotlib
+        live = LiveView(classify=classify)
+    if hasattr(live, "attach"):
+        live.attach(loader.X, loader.y, validation, replace=False)
+    return live
 
 
 # --- looking inside: gradient norms per layer, dead ReLUs ----------------------------------

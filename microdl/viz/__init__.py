@@ -13,6 +13,7 @@ imports matplotlib at its top (graphviz, optional, where it is used); `import mi
     features.py     feature maps and learned filters of a CNN
     boundary.py     decision boundaries of 2-D classifiers
     canvas/         the house Figure (shows once, no pyplot) and Scene: frames + controls (ground floor)
+    live/           LiveView (a model drawn while it trains), the playground (third floor)
     style.py        the one colour language, projector-size text, projector() (ground floor)
 """
 from .activations import plot_activation, plot_activations, plot_softmax
@@ -23,6 +24,7 @@ from .curves import (plot_confusion_matrix, plot_dead_relus, plot_gradient_norms
                      plot_misclassified)
 from .features import plot_feature_maps, plot_filters
 from .graph import BackpropAnimation, GraphDrawing, animate_backprop, draw_graph
+from .live import LiveView, playground
 from .landscape import (animate_descent, batch_trajectory, compare_batch_sizes, compare_learning_rates,
                         compare_optimizers, descent_path, linear_regression_loss, plot_landscape,
                         plot_epochs, plot_surface, quadratic_bowl, rosenbrock)
@@ -35,4 +37,4 @@ __all__ = ["draw_graph", "GraphDrawing", "animate_backprop", "BackpropAnimation"
            "plot_activations", "plot_softmax", "plot_convolution_steps", "animate_convolution", "plot_pooling_steps",
            "animate_pooling", "plot_feature_maps", "plot_filters", "plot_decision_boundary", "plot_boundary_evolution",
            "draw_network", "plot_history", "plot_gradient_norms", "plot_dead_relus", "plot_confusion_matrix",
-           "plot_misclassified", "Figure", "Scene", "Control", "projector"]
+           "plot_misclassified", "Figure", "Scene", "Control", "projector", "LiveView", "playground"]
