@@ -104,7 +104,7 @@ def count_frames(structure, forward, by):
 
 def backprop_steps(structure, *, forward=True, by="edge", title=None):
     """Every step, forward (optional) then backward, with its title and subtitle."""
-    root, name = structure.root, root_name(structure.root)
+    name = root_name(structure.root)
     final, replayed = final_gradients(structure)
     by = by if replayed else "node"  # a Tensor's contributions per arrow are not known
     steps = []
