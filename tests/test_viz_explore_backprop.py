@@ -305,3 +305,14 @@ def test_a_real_window_under_xvfb(tmp_path):
     with Image.open(shot) as image:
         colours = image.convert("RGB").resize((140, 90)).getcolors(140 * 90)
     assert colours is not None and len(colours) > 20  # a drawn window, not a blank screen
+
+
+def test_lesson_2_saves_the_explorer_gif_and_a_backward_step(tmp_path, capsys):
+    from microdl import cli
+    cli.run_lesson(cli.find_lesson("backprop"), ["--quick", "--out", str(tmp_path)])
+    assert "explore_backprop: 12 steps" in capsys.readouterr().out
+    with Image.open(tmp_path / "explore_backprop.gif") as image:
+        assert image.n_frames == 12
+    with Image.open(tmp_path / "explore_backprop_step.png") as image:
+        assert len(image.convert("RGB").getcolors(1 << 20)) > 20
+    assert plt.get_fignums() == []

@@ -9,7 +9,7 @@ in this step), "waiting" (nothing has happened to it yet).
 """
 from .diagram import build_diagram, is_array, with_states
 from .nodes import holds, requires_grad
-from .steps import final_gradients, owner_of, running_sum
+from .steps import final_gradients, node_name, owner_of, running_sum
 
 __all__ = ["step_diagrams"]
 
@@ -17,8 +17,9 @@ __all__ = ["step_diagrams"]
 def step_diagrams(structure, steps, show_local=True):
     """One Diagram per step: the whole graph, with what has not happened yet greyed out."""
     final, replayed = final_gradients(structure)
-    whole = build_diagram(structure, lambda n: final[id(n)], show_grad=True, show_local=show_local)
-    before = build_diagram(structure, lambda n: None, show_grad=False)
+    whole = _named(structure, build_diagram(structure, lambda n: final[id(n)], show_grad=True,
+                                            show_local=show_local))
+    before = _named(structure, build_diagram(structure, lambda n: None, show_grad=False))
     consumers = {id(n): [] for n in structure.order}  # id(child) -> [(parent, slot)]
     for node in structure.order:
         for slot, child in enumerate(node._prev):
@@ -38,6 +39,13 @@ def step_diagrams(structure, steps, show_local=True):
             state = _gradient_state(structure, final, replayed, consumers, fired)
             diagrams.append(_backward_frame(structure, whole, state, fired, started, step))
     return diagrams
+
+
+def _named(structure, diagram):
+    """Unlabelled values get the name the subtitles call them by: "[×]", "[tanh]"."""
+    return with_states(diagram, {drawn.id: {"title": node_name(unit.nodes[0])}
+                                 for unit, drawn in zip(structure.units, diagram.nodes)
+                                 if unit.kind == "value" and not drawn.title and unit.op is not None})
 
 
 def _forward_frame(structure, before, computed, step):

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from ...value import _fmt as format_number
 from .nodes import grads_computed, label_of, requires_grad, root_name
 
-__all__ = ["Step", "backprop_steps", "final_gradients", "count_frames", "owner_of", "running_sum",
+__all__ = ["Step", "backprop_steps", "final_gradients", "count_frames", "owner_of", "running_sum", "node_name",
            "computing_units"]
 
 
@@ -125,9 +125,9 @@ def backprop_steps(structure, *, forward=True, by="edge", title=None):
             child, parent, slot = parts[0]
             local, upstream = parent._local[slot], final[id(parent)]
             steps.append(Step("backward", "edge", unit, parts,
-                              head + f"{_node_name(parent)} passes its gradient to {_node_name(child)}",
-                              f"{_node_name(child)}.grad += local × upstream = d{_node_name(parent)}/"
-                              f"d{_node_name(child)} × d{name}/d{_node_name(parent)} = {_short(local)} × "
+                              head + f"{node_name(parent)} passes its gradient to {node_name(child)}",
+                              f"{node_name(child)}.grad += local × upstream = d{node_name(parent)}/"
+                              f"d{node_name(child)} × d{name}/d{node_name(parent)} = {_short(local)} × "
                               f"{_short(upstream)} = {_short(local * upstream)}"))
         else:
             steps.append(Step("backward", "node", unit, parts,
@@ -147,7 +147,7 @@ def _short(x):
     return f"{float(x) + 0.0:.4g}"  # + 0.0: -0.0 reads "0"
 
 
-def _node_name(node):
+def node_name(node):
     """A node as the subtitle names it: its label, a leaf's number, or its op in brackets."""
     if label_of(node):
         return label_of(node)
@@ -155,7 +155,7 @@ def _node_name(node):
 
 
 def _unit_name(unit):
-    return unit.title if unit.kind == "group" else _node_name(unit.nodes[0])
+    return unit.title if unit.kind == "group" else node_name(unit.nodes[0])
 
 
 def _formula(unit):
@@ -163,17 +163,17 @@ def _formula(unit):
     if unit.kind == "group":
         return f"{unit.title}: its weights and inputs combined, then its activation"
     node = unit.nodes[0]
-    names = [_node_name(c) for c in node._prev]
+    names = [node_name(c) for c in node._prev]
     values = [_short(c.data) for c in node._prev]
     symbol = {"*": " × ", "+": " + ", "**": " ** "}.get(node._op)
     if symbol and (len(names) == 2 or node._op == "+"):
         if len(names) > 4:
-            return f"{_node_name(node)} = the sum of {len(names)} terms = {_short(node.data)}"
-        return (f"{_node_name(node)} = {symbol.join(names)} = {symbol.join(values)} = "
+            return f"{node_name(node)} = the sum of {len(names)} terms = {_short(node.data)}"
+        return (f"{node_name(node)} = {symbol.join(names)} = {symbol.join(values)} = "
                 f"{_short(node.data)}")
     if node._op in ("sum", "dot"):
-        return f"{_node_name(node)} = {node._op} of {len(names)} inputs = {_short(node.data)}"
-    return (f"{_node_name(node)} = {node._op}({', '.join(names)}) = {node._op}({', '.join(values)}) "
+        return f"{node_name(node)} = {node._op} of {len(names)} inputs = {_short(node.data)}"
+    return (f"{node_name(node)} = {node._op}({', '.join(names)}) = {node._op}({', '.join(values)}) "
             f"= {_short(node.data)}")
 
 
