@@ -26,6 +26,12 @@ from microdl.viz.graph.expand import expand_fused
 NUMBER = r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?"
 
 
+@pytest.fixture
+def figures_before():
+    """The pyplot figures open before the test (other code may leave some): ours add none."""
+    return plt.get_fignums()
+
+
 def karpathy():
     a, b, c, f = (Value(x, label=n) for x, n in [(2, "a"), (-3, "b"), (10, "c"), (-2, "f")])
     e = a * b
@@ -90,7 +96,7 @@ def test_forward_node_by_node_then_backward_arrow_by_arrow():
     assert [n.title for n in scene.diagrams[9].nodes if n.state == "receiving"] == ["a"]
 
 
-def test_the_drawn_frame_shows_the_step_and_highlights_the_node():
+def test_the_drawn_frame_shows_the_step_and_highlights_the_node(figures_before):
     scene = explore_backprop(karpathy())
     fig = scene.step(2).figure()
     texts = figure_texts(fig)
@@ -99,7 +105,7 @@ def test_the_drawn_frame_shows_the_step_and_highlights_the_node():
     fig = scene.step(9).figure()
     assert "-3 × -2 = 6" in figure_texts(fig) and len(halos(fig, "receiving")) == 1
     assert tuple(fig.get_size_inches()) == (12.8, 7.2) and fig.dpi == 100  # a 1280x720 slide
-    assert plt.get_fignums() == []
+    assert plt.get_fignums() == figures_before
 
 
 @pytest.mark.parametrize("make", [karpathy, tanh_graph, lambda: used_twice()[0], lambda: perceptron()[0]])
@@ -176,7 +182,7 @@ def test_expand_writes_out_a_neurons_dot_as_products_and_a_sum():
     assert explore_backprop(y, params=neuron).diagrams[-1].nodes != done.nodes  # one dot box
 
 
-def test_collapsed_neuron_and_layer_views_of_an_mlp():
+def test_collapsed_neuron_and_layer_views_of_an_mlp(figures_before):
     model = MLP(2, [3, 1], seed=0)
     loss = (model([1.0, -1.0]) - 1.0) ** 2
     loss.label = "loss"
@@ -186,7 +192,7 @@ def test_collapsed_neuron_and_layer_views_of_an_mlp():
         assert groups and scene.steps[-1].kind == "done"
         assert rows(scene.diagrams[-1], "loss")["grad"] == "1.0000"
         scene.last().figure()
-    assert plt.get_fignums() == []
+    assert plt.get_fignums() == figures_before
 
 
 # --- controls: code, window keys, Jupyter widget, files ----------------------------------
@@ -201,7 +207,7 @@ def test_controls_from_code():
     assert "Forward pass, step 3 of 3: compute L" in figure_texts(scene.figure(3))
 
 
-def test_window_arrow_keys_step_through():
+def test_window_arrow_keys_step_through(figures_before):
     scene = explore_backprop(karpathy())
     window = SceneWindow(scene)
     for key, expected in (("right", 1), ("right", 2), ("left", 1), ("end", 11), ("home", 0)):
@@ -210,7 +216,7 @@ def test_window_arrow_keys_step_through():
         assert scene.current.title in figure_texts(window.figure)
     window.widgets["frame"].set_val(9)                 # the student drags the slider
     assert scene.index == 9 and "-3 × -2 = 6" in figure_texts(window.figure)
-    assert plt.get_fignums() == []
+    assert plt.get_fignums() == figures_before
 
 
 def test_jupyter_widget_has_buttons_and_a_slider():
@@ -239,7 +245,7 @@ def test_files_gif_png_and_offline_player(tmp_path):
     assert html.count("iVBOR") >= len(scene) and "https://" not in html
 
 
-def test_animate_backprop_keeps_its_api(tmp_path):
+def test_animate_backprop_keeps_its_api(tmp_path, figures_before):
     animation = animate_backprop(karpathy())
     assert len(animation) == 5 and "5 frames" in repr(animation)
     frames = animation.frames(dpi=30)
@@ -247,7 +253,7 @@ def test_animate_backprop_keeps_its_api(tmp_path):
     assert animation.figure(1).get_size_inches()[0] == 12.8
     assert animation.save(tmp_path / "b.html").read_text().count("<script") == 1
     assert "<script" in animation._repr_html_()
-    assert plt.get_fignums() == []
+    assert plt.get_fignums() == figures_before
 
 
 def test_limits_and_bad_arguments_are_explained():
@@ -307,7 +313,7 @@ def test_a_real_window_under_xvfb(tmp_path):
     assert colours is not None and len(colours) > 20  # a drawn window, not a blank screen
 
 
-def test_lesson_2_saves_the_explorer_gif_and_a_backward_step(tmp_path, capsys):
+def test_lesson_2_saves_the_explorer_gif_and_a_backward_step(tmp_path, capsys, figures_before):
     from microdl import cli
     cli.run_lesson(cli.find_lesson("backprop"), ["--quick", "--out", str(tmp_path)])
     assert "explore_backprop: 12 steps" in capsys.readouterr().out
@@ -315,4 +321,4 @@ def test_lesson_2_saves_the_explorer_gif_and_a_backward_step(tmp_path, capsys):
         assert image.n_frames == 12
     with Image.open(tmp_path / "explore_backprop_step.png") as image:
         assert len(image.convert("RGB").getcolors(1 << 20)) > 20
-    assert plt.get_fignums() == []
+    assert plt.get_fignums() == figures_before
