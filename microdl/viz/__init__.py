@@ -26,6 +26,7 @@ from .graph import BackpropAnimation, GraphDrawing, animate_backprop, draw_graph
 from .landscape import (animate_descent, batch_trajectory, compare_batch_sizes, compare_learning_rates,
                         compare_optimizers, descent_path, linear_regression_loss, plot_landscape,
                         plot_surface, quadratic_bowl, rosenbrock)
+from .landscape import explore_landscape, network_loss, plot_loss_landscape, saddle
 from .network import draw_network
 from .style import projector
 
@@ -35,4 +36,5 @@ __all__ = ["draw_graph", "GraphDrawing", "animate_backprop", "BackpropAnimation"
            "plot_activations", "plot_softmax", "plot_convolution_steps", "animate_convolution", "plot_pooling_steps",
            "animate_pooling", "plot_feature_maps", "plot_filters", "plot_decision_boundary", "plot_boundary_evolution",
            "draw_network", "plot_history", "plot_gradient_norms", "plot_dead_relus", "plot_confusion_matrix",
-           "plot_misclassified", "Figure", "Scene", "Control", "projector"]
+           "plot_misclassified", "Figure", "Scene", "Control", "projector",
+           "explore_landscape", "network_loss", "plot_loss_landscape", "saddle"]

@@ -11,21 +11,29 @@ One idea a file; the flow runs one way, losses -> paths -> drawing -> public plo
     animation.py    animate_descent: the paths growing one step per frame
     batch_sizes.py  compare_batch_sizes: SGD vs mini-batch vs full batch
     plots.py        plot_landscape, compare_optimizers, compare_learning_rates
+    explore.py      explore_landscape: sliders for lr, momentum, optimizer, steps, start
+    model_weights.py, network_loss.py  a net's weights as one vector; network_loss: along two
+    plane.py        RandomPlane (filter-normalised directions), train_run: runs seen on it
+    real_landscape.py plot_loss_landscape: the loss around trained weights, runs projected
 """
 from .animation import animate_descent
 from .batch_sizes import compare_batch_sizes
 from .batches import BatchTrajectory, batch_trajectory
 from .contours import ContourLevels, contour_levels, landscape_view, loss_grid
 from .descent import OPTIMIZERS, DescentPath, descent_path
-from .losses import Loss2D, linear_regression_loss, quadratic_bowl, rosenbrock
+from .explore import LandscapeExplorer, explore_landscape
+from .losses import Loss2D, linear_regression_loss, quadratic_bowl, rosenbrock, saddle
+from .network_loss import NetworkLoss, network_loss
 from .path import LossPath
 from .plots import compare_learning_rates, compare_optimizers, plot_landscape
+from .real_landscape import LossLandscape, loss_landscape, plot_loss_landscape
 from .surface import plot_surface
 
 __all__ = [
-    "Loss2D", "quadratic_bowl", "rosenbrock", "linear_regression_loss",
+    "Loss2D", "quadratic_bowl", "rosenbrock", "saddle", "linear_regression_loss", "NetworkLoss", "network_loss",
     "LossPath", "DescentPath", "descent_path", "OPTIMIZERS", "BatchTrajectory", "batch_trajectory",
     "ContourLevels", "contour_levels", "landscape_view", "loss_grid",
     "plot_landscape", "compare_optimizers", "compare_learning_rates", "plot_surface",
-    "animate_descent", "compare_batch_sizes",
+    "animate_descent", "compare_batch_sizes", "LandscapeExplorer", "explore_landscape",
+    "LossLandscape", "loss_landscape", "plot_loss_landscape",
 ]
