@@ -8,6 +8,8 @@ RMSprop change how the steps are taken; on the same bowl they take different pat
 
 from microdl.demo import demo_args, finish, save
 
+EXPLORER_LR = 0.25        # the explorer's setting to save: just above 2/10, the bowl's limit
+
 
 def main(argv=None):
     args = demo_args(__doc__, argv)
@@ -22,6 +24,9 @@ def main(argv=None):
         print(f"    lr = {lr:<6g} {outcome}")
     save(viz.compare_learning_rates(bowl), args, "learning_rates.png")
     save(viz.compare_optimizers(bowl), args, "optimizers.png")
+    explorer = viz.explore_landscape(bowl).set(lr=EXPLORER_LR)   # explorer.show(): the sliders
+    print(f"  explorer at lr = {EXPLORER_LR:g}: {explorer.path()!r}")
+    save(explorer, args, "explorer_diverging.png")
     if not args.quick:
         rosenbrock = viz.rosenbrock()
         save(viz.compare_optimizers(rosenbrock), args, "optimizers_rosenbrock.png")

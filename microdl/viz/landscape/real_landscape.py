@@ -20,7 +20,7 @@ from ..canvas import new_mosaic
 from .contours import add_colorbar
 from .losses import Loss2D
 from .model_weights import ModelWeights, default_loss_fn, loss_at
-from .panel import draw_landscape, marker_legend_handles, path_colors
+from .panel import draw_landscape, draw_path, marker_legend_handles, path_colors
 from .path import LossPath, read_only
 from .plane import RandomPlane, train_run
 
@@ -131,6 +131,8 @@ def draw_loss_landscape(landscape, levels=14):
     add_colorbar(figure, filled, chosen, axes["plane"])
     axes["plane"].plot(0, 0, linestyle="none", zorder=7, **style.MINIMUM_MARKER)
     axes["plane"].set_title("Loss at trained weights + a d1 + b d2\n(d1, d2 random, filter-normalised: Li et al. 2018)")
+    if paths:
+        _zoom_on_paths(axes["plane"], paths, colors, view)
     _plot_run_losses(axes["curves"], landscape.runs, colors)
     handles = axes["plane"].get_legend_handles_labels()[0]
     handles += marker_legend_handles(paths, plane_loss, False, bool(paths))
@@ -144,6 +146,32 @@ def draw_loss_landscape(landscape, levels=14):
     figure.suptitle(f"{plane_loss.name} ({landscape.examples} examples)\n{runs_note}",
                     fontsize=style.TITLE_SIZE + 1)
     return style.projector_text(figure)
+
+
+def _zoom_on_paths(ax, paths, colors, view):
+    """An inset with the projected paths at their own scale, when they are small on the plane
+    (random directions catch little of a run's movement: Li et al. 2018, section 7)."""
+    points = np.concatenate([p.points[np.isfinite(p.points).all(axis=1)] for p in paths])
+    low, high = points.min(axis=0), points.max(axis=0)
+    half = 0.6 * max((high - low).max(), 1e-12)
+    width = view[0][1] - view[0][0]
+    if 2 * half > 0.25 * width:
+        return None
+    centre = (low + high) / 2
+    zoom = ((centre[0] - half, centre[0] + half), (centre[1] - half, centre[1] + half))
+    inset = ax.inset_axes([0.02, 0.02, 0.4, 0.4])
+    inset.set_facecolor("white")
+    for path, color in zip(paths, colors):
+        draw_path(inset, path, color, zoom, show_start=False)
+    inset.plot(*paths[0].points[0], linestyle="none", color=style.BLACK, zorder=6, **style.START_MARKER)
+    inset.plot(0, 0, linestyle="none", zorder=7, **style.MINIMUM_MARKER)
+    inset.set_xlim(*zoom[0])
+    inset.set_ylim(*zoom[1])
+    inset.set_xticks([])
+    inset.set_yticks([])
+    inset.set_title(f"zoom x{width / (2 * half):.0f}: the paths", fontsize=style.FONT_SIZE)
+    ax.indicate_inset(bounds=(zoom[0][0], zoom[1][0], 2 * half, 2 * half), inset_ax=inset, edgecolor=style.BLACK)
+    return inset
 
 
 def _on_grid(landscape, p1, p2):
