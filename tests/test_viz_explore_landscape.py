@@ -21,8 +21,9 @@ from microdl.viz.landscape.explore import optimizer_options
 
 @pytest.fixture(autouse=True)
 def no_pyplot_figures():
+    before = plt.get_fignums()         # (whatever earlier tests left is theirs)
     yield
-    assert plt.get_fignums() == []
+    assert plt.get_fignums() == before
 
 
 def _drawn_path(fig, label):

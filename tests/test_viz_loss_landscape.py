@@ -15,8 +15,9 @@ from microdl.viz.landscape.model_weights import ModelWeights
 
 @pytest.fixture(autouse=True)
 def no_pyplot_figures():
+    before = plt.get_fignums()         # (whatever earlier tests left is theirs)
     yield
-    assert plt.get_fignums() == []
+    assert plt.get_fignums() == before
 
 
 def _moons(n=40):
