@@ -8,6 +8,8 @@ RMSprop change how the steps are taken; on the same bowl they take different pat
 
 from microdl.demo import demo_args, finish, save
 
+EXPLORER_LR = 0.25        # the explorer's setting to save: just above 2/10, the bowl's limit
+
 
 def plain_text(formula):
     """A figure's mathtext formula as a terminal shows it: $L = \\frac{1}{2}\\,(w_1^2 ...)$
@@ -33,6 +35,9 @@ def main(argv=None):
     for name in ("sgd", "momentum", "adam", "rmsprop"):
         print(f"    {name:<9} best steady lr from the grid: {best_learning_rate(bowl, name):g}")
     save(viz.compare_optimizers(bowl), args, "optimizers.png")
+    explorer = viz.explore_landscape(bowl).set(lr=EXPLORER_LR)   # explorer.show(): the sliders
+    print(f"  explorer at lr = {EXPLORER_LR:g}: {explorer.path()!r}")
+    save(explorer, args, "explorer_diverging.png")
     if not args.quick:
         rosenbrock = viz.rosenbrock()
         save(viz.compare_optimizers(rosenbrock), args, "optimizers_rosenbrock.png")

@@ -15,6 +15,10 @@ POINTS, NOISE = 100, 0.1
 STEPS, QUICK_STEPS = 100, 30
 SNAPSHOTS = (0, 5, 20, 100)          # steps at which to draw the boundary
 ALPHA = 1e-4                         # L2 regularisation strength
+# the loss landscape: SGD, mini-batch and full batch from one start, on a plane (Li et al.)
+LANDSCAPE_LRS = (0.05, 0.2, 0.5)     # for batch sizes 1, 16 and all 100
+LANDSCAPE_EPOCHS, QUICK_LANDSCAPE_EPOCHS = 10, 2
+LANDSCAPE_GRID, QUICK_LANDSCAPE_GRID = 25, 15
 
 
 def main(argv=None):
@@ -45,8 +49,22 @@ def main(argv=None):
               f"training accuracy {history.epoch['accuracy'][-1]:.0%}")
     save(viz.plot_boundary_evolution(snapshots, X, y), args, "boundary_evolution.png")
     save(viz.plot_decision_boundary(model, X, y), args, "decision_boundary.png")
+    save(loss_landscape(X, y, args), args, "loss_landscape.png")
     finish(args)
     return history.epoch["accuracy"][-1]
+
+
+def loss_landscape(X, y, args):
+    """The real landscape around trained weights, with three runs from one start projected."""
+    from microdl import viz
+    start = nn.MLP(2, [16, 16, 1], seed=args.seed)           # the same start as the lesson's model
+
+    def loss_fn(scores, labels):
+        return losses.hinge_loss(scores, labels) + losses.l2_regularization(start.parameters(), ALPHA)
+    return viz.plot_loss_landscape(start, (X, y), loss_fn, batch_sizes=(1, 16, None), lr=LANDSCAPE_LRS,
+                                   epochs=QUICK_LANDSCAPE_EPOCHS if args.quick else LANDSCAPE_EPOCHS,
+                                   resolution=QUICK_LANDSCAPE_GRID if args.quick else LANDSCAPE_GRID,
+                                   seed=args.seed)
 
 
 if __name__ == "__main__":

@@ -106,15 +106,17 @@ def _round_log_levels(low, high, count):
     return candidates[(candidates >= below) & (candidates <= above)]
 
 
-def draw_contours(ax, loss, view, levels, log_levels, resolution=201):
+def draw_contours(ax, loss, view, levels, log_levels, resolution=None):
     """Filled contours + thin lines of `loss` over `view` on `ax`.
 
     levels, log_levels: as in contour_levels. The levels come from loss.view, so a
     window widened for a diverging path keeps the colours of the valley; what lies
-    above is the top colour. Returns (the filled ContourSet, ContourLevels).
+    above is the top colour. resolution: default loss.grid_resolution (201 for a formula,
+    fewer points for a loss that runs a network). Returns (the filled ContourSet, ContourLevels).
     """
+    resolution = resolution or getattr(loss, "grid_resolution", 201)
     P1, P2, L = loss_grid(loss, view, resolution)
-    reference = L if view == loss.view else loss_grid(loss, loss.view, 101)[2]
+    reference = L if view == loss.view else loss_grid(loss, loss.view, min(101, resolution))[2]
     chosen = contour_levels(loss, reference, levels, log_levels)
     shown = L - chosen.offset
     values = chosen.values
