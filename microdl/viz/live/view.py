@@ -202,7 +202,11 @@ class LiveView(Scene):
             return True
         if self._since_redraw < self._interval:
             return False
-        return self.every != "auto" or self._within_budget()
+        if self.every != "auto" or self._within_budget():
+            return True
+        # the forecast was too early (after the first step the step time is not known yet)
+        self._interval = max(self._interval, self._choose_interval(self._last_redraw_seconds))
+        return False
 
     def _within_budget(self):
         """The interval is a forecast; this is the account. Redraw only if every redraw so
