@@ -131,6 +131,43 @@ def test_auto_interval_keeps_redrawing_under_the_budget():
     assert view._choose_interval(0.001) == 1
 
 
+def test_the_budget_account_pays_for_the_first_and_last_frame():
+    X, y = data.moons(40, noise=0.1, seed=0)
+    model = _tensor_mlp()
+    view = LiveView(X, y, show="none")
+    view.update(model, loss=1.0)                       # the first frame is always drawn
+    assert view.redraws == 1
+    view._interval, view._since_redraw = 1, 5          # the forecast says: redraw
+    view.redraw_seconds, view._last_redraw_seconds = 0.3, 0.3
+    view._train_seconds = 2.0                          # 20 % of 2 s = 0.4 s < 0.3 + 2 * 0.3
+    assert not view._redraw_due()
+    view._train_seconds = 4.5                          # 0.9 s affordable >= 0.9 s
+    assert view._redraw_due()
+    view.every = 7                                     # a fixed interval is the student's choice
+    view._train_seconds = 0.0
+    assert view._redraw_due()
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "leaky_relu"])
+def test_numpy_forward_computes_what_the_scalar_model_computes(activation):
+    from microdl.train import dead_relu_fractions, forward, outputs_to_array
+    from microdl.viz.live.neurons import neuron_maps
+    from microdl.viz.live.numpy_mlp import numpy_dead_relus, numpy_forward
+    X, _ = data.moons(30, noise=0.2, seed=1)
+    for model in (nn.MLP(2, [5, 4, 3], activation=activation, seed=0),
+                  nn.MLP(2, [4, 1], activation=activation, output_activation="sigmoid", seed=1),
+                  nn.Neuron(2, activation=activation, seed=2)):
+        expected = outputs_to_array(forward(model, X))
+        assert np.allclose(numpy_forward(model)(X).reshape(expected.shape), expected, atol=1e-12)
+    model = nn.MLP(2, [6, 5, 2], activation=activation, seed=3)
+    assert numpy_dead_relus(model, X) == dead_relu_fractions(model, X)
+    maps, _ = neuron_maps(model, np.array([-1.0, -1.0]), np.array([2.0, 1.0]), resolution=4)
+    grid = maps[0].reshape(2, -1).T                    # the (16, 2) points, in the maps' order
+    first_layer = [[v.data for v in model.layers[0](list(p))] for p in grid]
+    assert np.allclose(maps[1].reshape(6, -1).T, first_layer, atol=1e-12)
+    assert numpy_forward(nn.Sequential(nn.Linear(2, 2))) is None     # not a scalar MLP: no shortcut
+
+
 def test_pause_and_step_hold_the_training_loop(monkeypatch):
     X, y = data.moons(40, noise=0.1, seed=0)
     model = _tensor_mlp()

@@ -11,7 +11,8 @@ or simply `train.fit(model, loss_fn, optimizer, (X, y), live=True)`.
 A LiveView is a Scene (canvas/scene.py) without controls: every redraw is a `refresh()`,
 which the open views follow (a window, a notebook output). It redraws every `every`
 steps; with every="auto" it measures how long a redraw takes against a training step
-and picks the interval so that redrawing costs at most `budget` (20 %) of the time.
+and picks the interval so that redrawing costs at most `budget` (20 %) of the training
+time, and keeps an account so that the first and the last frame fit in that budget too.
 
 Where it is shown (`show=`):
     "auto"      Jupyter: one output updated in place (with pause / play / step buttons
@@ -62,7 +63,7 @@ class LiveView(Scene):
         self.paused, self._steps_to_run = False, None
         self.redraws, self.frames_saved, self.redraw_seconds = 0, [], 0.0
         self._display, self._interval, self._since_redraw = None, 1, 0
-        self._train_seconds, self._last_return = 0.0, None
+        self._train_seconds, self._last_return, self._last_redraw_seconds = 0.0, None, 0.0
         self.attach(X, y, validation)
 
     def __repr__(self):
@@ -94,8 +95,8 @@ class LiveView(Scene):
 
     @property
     def resolution(self):
-        """Grid points per side of the boundary: fewer for a scalar model (one call per point)."""
-        return 30 if self.model is not None and is_scalar_model(self.model) else 80
+        """Grid points per side of the boundary (a scalar model's grid runs through NumPy too)."""
+        return 80
 
     # --- the training loop calls these -----------------------------------------------------------
     def update(self, model, loss=None, step=None, accuracy=None, epoch=None):
@@ -115,7 +116,7 @@ class LiveView(Scene):
         self._since_redraw += 1
         if self._slow or step % max(1, min(self._interval // 10, 50)) == 0:   # ~10 samples a redraw
             self.record.sample_gradients(model)
-        if self._since_redraw >= self._interval or self.redraws == 0 or self.paused:
+        if self._redraw_due():
             self._redraw()
         if self.save_every and step % self.save_every == 0:
             self._save_frame(step)
@@ -192,8 +193,29 @@ class LiveView(Scene):
         self._since_redraw = 0
         spent = time.perf_counter() - started
         self.redraw_seconds += spent
+        self._last_redraw_seconds = spent
         if self.every == "auto" and not final:
             self._interval = self._choose_interval(spent)
+
+    def _redraw_due(self):
+        if self.redraws == 0 or self.paused:
+            return True
+        if self._since_redraw < self._interval:
+            return False
+        if self.every != "auto" or self._within_budget():
+            return True
+        # the forecast was too early (after the first step the step time is not known yet)
+        self._interval = max(self._interval, self._choose_interval(self._last_redraw_seconds))
+        return False
+
+    def _within_budget(self):
+        """The interval is a forecast; this is the account. Redraw only if every redraw so
+        far, this one and the last frame close() must draw stay within `budget` of the
+        training time: spent + 2 * last frame <= budget * training seconds. So the first
+        frame (which also loads fonts) and the last one are paid for, and a run too short
+        to afford more frames draws only those two."""
+        affordable = self.budget * self._train_seconds
+        return self.redraw_seconds + 2 * self._last_redraw_seconds <= affordable
 
     @property
     def _slow(self):
