@@ -57,6 +57,9 @@ def main(argv=None):
     save(viz.animate_convolution(IMAGE, KERNEL), args, "convolution.gif")
     save(viz.plot_pooling_steps(POOL_INPUT), args, "pooling_steps.png")
     save(viz.animate_pooling(POOL_INPUT), args, "pooling.gif")
+    # poke at it: output[1, 2] with kernel[0, 1] set to 2 (viz.explore_convolution().show() to click)
+    poke = viz.explore_convolution(IMAGE, KERNEL).set(row=1, col=2, kernel_row=0, kernel_col=1, weight=2)
+    save(poke, args, "explore_convolution.png")
 
     n_train, n_test, epochs = (QUICK_TRAIN, QUICK_TEST, QUICK_EPOCHS) if args.quick else (TRAIN, TEST, EPOCHS)
     X, y = shapes(n_train, seed=args.seed)

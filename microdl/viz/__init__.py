@@ -6,7 +6,7 @@ imports matplotlib at its top (graphviz, optional, where it is used); `import mi
 
     graph/          draw_graph, animate_backprop: the computational graph and backprop
     landscape/      loss contours, descent paths, optimizers, learning rates, batch sizes
-    convolution/    convolution and max pooling step by step
+    convolution/    convolution and max pooling step by step; explore_convolution to poke at
     network/        a small network drawn as neurons and weighted edges
     curves/         training curves, gradient norms, dead ReLUs; confusion matrix, mistakes
     activations.py  activation functions, their derivatives, softmax
@@ -19,7 +19,7 @@ imports matplotlib at its top (graphviz, optional, where it is used); `import mi
 from .activations import plot_activation, plot_activations, plot_softmax
 from .canvas import Control, Figure, Scene
 from .boundary import plot_boundary_evolution, plot_decision_boundary
-from .convolution import animate_convolution, animate_pooling, plot_convolution_steps, plot_pooling_steps
+from .convolution import animate_convolution, animate_pooling, explore_convolution, plot_convolution_steps, plot_pooling_steps
 from .curves import (plot_confusion_matrix, plot_dead_relus, plot_gradient_norms, plot_history,
                      plot_misclassified)
 from .features import plot_feature_maps, plot_filters
@@ -37,4 +37,4 @@ __all__ = ["draw_graph", "GraphDrawing", "animate_backprop", "BackpropAnimation"
            "plot_activations", "plot_softmax", "plot_convolution_steps", "animate_convolution", "plot_pooling_steps",
            "animate_pooling", "plot_feature_maps", "plot_filters", "plot_decision_boundary", "plot_boundary_evolution",
            "draw_network", "plot_history", "plot_gradient_norms", "plot_dead_relus", "plot_confusion_matrix",
-           "plot_misclassified", "Figure", "Scene", "Control", "projector", "LiveView", "playground"]
+           "plot_misclassified", "Figure", "Scene", "Control", "projector", "LiveView", "playground", "explore_convolution"]
