@@ -29,6 +29,8 @@ POOL_INPUT = np.array([[1, 1, 2, 4],
                        [1, 2, 3, 4]], dtype=float)
 TRAIN, TEST, EPOCHS = 3000, 600, 4
 QUICK_TRAIN, QUICK_TEST, QUICK_EPOCHS = 800, 200, 2
+# a triangle drawn on the drawing pad: one stroke through (x, y) pixel points
+DRAWN = [[[14, 5], [23, 21], [5, 21], [14, 5]]]
 
 
 def by_hand():
@@ -74,6 +76,10 @@ def main(argv=None):
     save(viz.plot_history(history), args, "shapes_training.png")
     save(viz.plot_filters(model.layers[0]), args, "shapes_filters.png")
     save(viz.plot_feature_maps(model, Xt[0]), args, "shapes_feature_maps.png")
+    pad = viz.draw_pad(model, SHAPE_CLASSES, strokes=DRAWN, features=True)   # pad.show(): draw your own
+    print(f"  the drawn triangle, as the CNN sees it: {pad.classes[int(pad.probabilities().argmax())]} "
+          f"({pad.probabilities().max():.0%})")
+    save(pad, args, "draw_pad.png")
     finish(args)
     return history.epoch["val_accuracy"][-1]
 

@@ -24,7 +24,7 @@ from .curves import (plot_confusion_matrix, plot_dead_relus, plot_gradient_norms
                      plot_misclassified)
 from .features import plot_feature_maps, plot_filters
 from .graph import BackpropAnimation, GraphDrawing, animate_backprop, draw_graph
-from .live import LiveView, playground
+from .live import LiveView, draw_pad, playground
 from .landscape import (animate_descent, batch_trajectory, compare_batch_sizes, compare_learning_rates,
                         compare_optimizers, descent_path, linear_regression_loss, plot_landscape,
                         plot_epochs, plot_surface, quadratic_bowl, rosenbrock)
@@ -37,4 +37,5 @@ __all__ = ["draw_graph", "GraphDrawing", "animate_backprop", "BackpropAnimation"
            "plot_activations", "plot_softmax", "plot_convolution_steps", "animate_convolution", "plot_pooling_steps",
            "animate_pooling", "plot_feature_maps", "plot_filters", "plot_decision_boundary", "plot_boundary_evolution",
            "draw_network", "plot_history", "plot_gradient_norms", "plot_dead_relus", "plot_confusion_matrix",
-           "plot_misclassified", "Figure", "Scene", "Control", "projector", "LiveView", "playground", "explore_convolution"]
+           "plot_misclassified", "Figure", "Scene", "Control", "projector", "LiveView", "playground", "explore_convolution",
+           "draw_pad"]
