@@ -4,7 +4,7 @@ Every function works headless, returns a Figure/Axes (`ax=` where one panel make
 or an object with `.save(path)`, and never calls plt.show(). Import rule: every viz module
 imports matplotlib at its top (graphviz, optional, where it is used); `import microdl` never loads viz.
 
-    graph/          draw_graph, animate_backprop: the computational graph and backprop
+    graph/          draw_graph, explore_backprop, animate_backprop: the graph and backprop
     landscape/      loss contours, descent paths, optimizers, learning rates, batch sizes
     convolution/    convolution and max pooling step by step; explore_convolution to poke at
     network/        a small network drawn as neurons and weighted edges
@@ -13,7 +13,7 @@ imports matplotlib at its top (graphviz, optional, where it is used); `import mi
     features.py     feature maps and learned filters of a CNN
     boundary.py     decision boundaries of 2-D classifiers
     canvas/         the house Figure (shows once, no pyplot) and Scene: frames + controls (ground floor)
-    live/           LiveView (a model drawn while it trains), the playground (third floor)
+    live/           LiveView (a model drawn while it trains), the playground, draw_pad (third floor)
     style.py        the one colour language, projector-size text, projector() (ground floor)
 """
 from .activations import plot_activation, plot_activations, plot_softmax
@@ -23,11 +23,11 @@ from .convolution import animate_convolution, animate_pooling, explore_convoluti
 from .curves import (plot_confusion_matrix, plot_dead_relus, plot_gradient_norms, plot_history,
                      plot_misclassified)
 from .features import plot_feature_maps, plot_filters
-from .graph import BackpropAnimation, GraphDrawing, animate_backprop, draw_graph
-from .live import LiveView, draw_pad, playground
+from .graph import BackpropAnimation, GraphDrawing, animate_backprop, draw_graph, explore_backprop
 from .landscape import (animate_descent, batch_trajectory, compare_batch_sizes, compare_learning_rates,
                         compare_optimizers, descent_path, linear_regression_loss, plot_landscape,
                         plot_epochs, plot_surface, quadratic_bowl, rosenbrock)
+from .live import LiveView, draw_pad, playground
 from .network import draw_network
 from .style import projector
 
@@ -37,5 +37,5 @@ __all__ = ["draw_graph", "GraphDrawing", "animate_backprop", "BackpropAnimation"
            "plot_activations", "plot_softmax", "plot_convolution_steps", "animate_convolution", "plot_pooling_steps",
            "animate_pooling", "plot_feature_maps", "plot_filters", "plot_decision_boundary", "plot_boundary_evolution",
            "draw_network", "plot_history", "plot_gradient_norms", "plot_dead_relus", "plot_confusion_matrix",
-           "plot_misclassified", "Figure", "Scene", "Control", "projector", "LiveView", "playground", "explore_convolution",
-           "draw_pad"]
+           "plot_misclassified", "Figure", "Scene", "Control", "projector", "LiveView", "playground",
+           "explore_backprop", "explore_convolution", "draw_pad"]
