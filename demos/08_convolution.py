@@ -29,6 +29,8 @@ POOL_INPUT = np.array([[1, 1, 2, 4],
                        [1, 2, 3, 4]], dtype=float)
 TRAIN, TEST, EPOCHS = 3000, 600, 4
 QUICK_TRAIN, QUICK_TEST, QUICK_EPOCHS = 800, 200, 2
+# a triangle drawn on the drawing pad: one stroke through (x, y) pixel points
+DRAWN = [[[14, 5], [23, 21], [5, 21], [14, 5]]]
 
 
 def by_hand():
@@ -57,6 +59,9 @@ def main(argv=None):
     save(viz.animate_convolution(IMAGE, KERNEL), args, "convolution.gif")
     save(viz.plot_pooling_steps(POOL_INPUT), args, "pooling_steps.png")
     save(viz.animate_pooling(POOL_INPUT), args, "pooling.gif")
+    # poke at it: output[1, 2] with kernel[0, 1] set to 2 (viz.explore_convolution().show() to click)
+    poke = viz.explore_convolution(IMAGE, KERNEL).set(row=1, col=2, kernel_row=0, kernel_col=1, weight=2)
+    save(poke, args, "explore_convolution.png")
 
     n_train, n_test, epochs = (QUICK_TRAIN, QUICK_TEST, QUICK_EPOCHS) if args.quick else (TRAIN, TEST, EPOCHS)
     X, y = shapes(n_train, seed=args.seed)
@@ -71,6 +76,10 @@ def main(argv=None):
     save(viz.plot_history(history), args, "shapes_training.png")
     save(viz.plot_filters(model.layers[0]), args, "shapes_filters.png")
     save(viz.plot_feature_maps(model, Xt[0]), args, "shapes_feature_maps.png")
+    pad = viz.draw_pad(model, SHAPE_CLASSES, strokes=DRAWN, features=True)   # pad.show(): draw your own
+    print(f"  the drawn triangle, as the CNN sees it: {pad.classes[int(pad.probabilities().argmax())]} "
+          f"({pad.probabilities().max():.0%})")
+    save(pad, args, "draw_pad.png")
     finish(args)
     return history.epoch["val_accuracy"][-1]
 

@@ -6,6 +6,7 @@
     graph "EXPR"    draw the computational graph of an expression, after backward()
     doctor          versions, graphviz, datasets, plotting backend
     playground      TensorFlow Playground on microdl's engines (a window; --save: headless)
+    draw            a drawing pad: draw, and a small CNN names it (--strokes F.json --save pad.png)
 
 Each lesson's script is a file in the repository's demos/ folder, demos/NN_name.py.
 """
@@ -205,6 +206,42 @@ def _playground_parser(sub):
     pg.set_defaults(func=cmd_playground)
 
 
+def cmd_draw(args):
+    from .viz.live.draw_pad import draw_pad, load_strokes, shapes_cnn, small_cnn
+    if args.dataset == "shapes":
+        model, classes = shapes_cnn(args.seed)
+    else:
+        from .data import FASHION_CLASSES, MNIST_CLASSES, DatasetNotFoundError, fashion_mnist, mnist
+        load, classes = {"mnist": (mnist, MNIST_CLASSES), "fashion": (fashion_mnist, FASHION_CLASSES)}[args.dataset]
+        try:
+            X, y = load("train", download=False)
+        except DatasetNotFoundError as error:
+            raise SystemExit(f"microdl draw: {str(error).splitlines()[0]}") from None
+        model, classes = small_cnn(X[:args.images], y[:args.images], classes, args.seed, epochs=2)
+    strokes = load_strokes(args.strokes) if args.strokes else None
+    pad = draw_pad(model, classes, strokes=strokes, centre=args.dataset != "shapes", features=args.features)
+    if args.save is None:
+        pad.show(block=True)
+        return 0
+    probabilities = pad.probabilities()
+    print(", ".join(f"{name} {p:.0%}" for name, p in zip(pad.classes, probabilities)))
+    print(f"saved {pad.save(args.save)}")
+    return 0
+
+
+def _draw_parser(sub):
+    draw = sub.add_parser("draw", help="a drawing pad that names what you draw: microdl draw "
+                                       "[--dataset shapes] [--strokes strokes.json --save pad.png]")
+    draw.add_argument("--dataset", choices=["shapes", "mnist", "fashion"], default="shapes",
+                      help="the small CNN is trained on it first (mnist / fashion: when installed)")
+    draw.add_argument("--strokes", help='a JSON list of strokes, each a list of [x, y] pixel points')
+    draw.add_argument("--save", help="draw the strokes headless and save the picture (.png)")
+    draw.add_argument("--features", action="store_true", help="also show the first layers' feature maps")
+    draw.add_argument("--images", type=int, default=6000, help="training images for mnist / fashion")
+    draw.add_argument("--seed", type=int, default=0)
+    draw.set_defaults(func=cmd_draw)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="microdl", description="microdl: see how neural networks learn.")
     parser.add_argument("--version", action="version", version=f"microdl {__version__}")
@@ -233,6 +270,7 @@ def build_parser():
     doctor = sub.add_parser("doctor", help="check the installation")
     doctor.set_defaults(func=cmd_doctor)
     _playground_parser(sub)
+    _draw_parser(sub)
     return parser
 
 

@@ -14,7 +14,7 @@ FIGURES = {
     "activations": ["activations.png", "softmax.png", "gradient_norms.png", "dead_relus.png"],
     "moons_mlp": ["boundary_evolution.png", "decision_boundary.png", "loss_landscape.png"],
     "convolution": ["convolution_steps.png", "convolution.gif", "pooling_steps.png", "pooling.gif",
-                    "shapes_training.png", "shapes_filters.png", "shapes_feature_maps.png"],
+                    "explore_convolution.png", "shapes_training.png", "shapes_filters.png", "shapes_feature_maps.png", "draw_pad.png"],
     "mnist": ["training_curves.png", "confusion_matrix.png", "misclassified.png", "feature_maps.png",
               "filters.png"],
     "transfer_learning": ["transfer_curves.png", "transfer_confusion.png"],

@@ -5,14 +5,15 @@ a Scene (frames + controls), never calls plt.show() and leaves nothing with pypl
 Ground floor: canvas/ (Figure, Scene), style.py (colours, projector()). Families: graph/
 (diagrams, backprop step by step), landscape/ (losses, descent, batch sizes, explorers),
 convolution/, network/, curves/, activations.py, features.py, boundary.py. Top: live/
-(LiveView, the playground). Every viz module imports matplotlib at its top.
+(LiveView, the playground, the drawing pad). Every viz module imports matplotlib at its top.
 """
 import types as _types
 
 from .activations import plot_activation, plot_activations, plot_softmax
 from .boundary import plot_boundary_evolution, plot_decision_boundary
 from .canvas import Control, Figure, Scene
-from .convolution import animate_convolution, animate_pooling, plot_convolution_steps, plot_pooling_steps
+from .convolution import (animate_convolution, animate_pooling, explore_convolution, plot_convolution_steps,
+                          plot_pooling_steps)
 from .curves import plot_confusion_matrix, plot_dead_relus, plot_gradient_norms, plot_history, plot_misclassified
 from .features import plot_feature_maps, plot_filters
 from .graph import BackpropAnimation, GraphDrawing, animate_backprop, draw_graph, explore_backprop
@@ -20,7 +21,7 @@ from .landscape import (animate_descent, batch_trajectory, compare_batch_sizes, 
                         compare_optimizers, descent_path, explore_landscape, linear_regression_loss,
                         network_loss, plot_epochs, plot_landscape, plot_loss_landscape, plot_surface,
                         quadratic_bowl, rosenbrock, saddle)
-from .live import LiveView, playground
+from .live import LiveView, draw_pad, playground
 from .network import draw_network
 from .style import projector
 

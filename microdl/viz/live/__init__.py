@@ -7,9 +7,12 @@
     record.py       what the view remembers of the run, and what it measures
     verdicts.py     plain-language verdicts: vanishing, exploding, dead layers (no plotting)
     showing.py      a window, a notebook output, or off screen; frames to GIF / MP4
+    draw_pad.py     draw_pad: draw with the mouse, the model names it (+ draw_pad_view.py)
 """
 from .verdicts import dead_relu_verdicts, gradient_verdicts, health_verdicts
 from .playground import Playground, playground
 from .view import LiveView
+from .draw_pad import DrawPad, draw_pad
 
-__all__ = ["LiveView", "playground", "Playground", "health_verdicts", "gradient_verdicts", "dead_relu_verdicts"]
+__all__ = ["LiveView", "playground", "Playground", "health_verdicts", "gradient_verdicts", "dead_relu_verdicts",
+           "draw_pad", "DrawPad"]
