@@ -207,7 +207,8 @@ def _playground_parser(sub):
 
 
 def cmd_draw(args):
-    from .viz.live.draw_pad import draw_pad, load_strokes, shapes_cnn, small_cnn
+    from .viz.live.draw_pad import draw_pad, load_strokes
+    from .zoo import shapes_cnn, small_cnn
     if args.dataset == "shapes":
         model, classes = shapes_cnn(args.seed)
     else:

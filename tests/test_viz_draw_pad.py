@@ -14,11 +14,11 @@ from matplotlib.backend_bases import MouseEvent
 
 from microdl import Tensor, cli, nn
 from microdl.data import SHAPE_CLASSES
+from microdl import zoo
 from microdl.viz import draw_pad
 from microdl.viz.canvas import SceneWindow
 from microdl.viz.live.draw_pad import centred, load_strokes, stroke_ink
 
-draw_pad_module = sys.modules["microdl.viz.live.draw_pad"]   # the module (viz.live.draw_pad is the function)
 
 ROOT = Path(__file__).resolve().parents[1]
 TRIANGLE = [[14, 5], [23, 21], [5, 21], [14, 5]]
@@ -137,7 +137,7 @@ def test_wrong_class_names_and_stroke_files_are_explained(tmp_path):
 
 @pytest.fixture(scope="module")
 def shapes_model():
-    return draw_pad_module.shapes_cnn(seed=0)
+    return zoo.shapes_cnn(seed=0)
 
 
 def test_the_shapes_cnn_names_a_drawn_triangle_and_cross(shapes_model):
@@ -148,7 +148,7 @@ def test_the_shapes_cnn_names_a_drawn_triangle_and_cross(shapes_model):
 
 
 def test_command_line_replays_strokes_and_saves(shapes_model, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(draw_pad_module, "shapes_cnn", lambda seed=0: shapes_model)   # trained once
+    monkeypatch.setattr(zoo, "shapes_cnn", lambda seed=0: shapes_model)   # trained once
     strokes = tmp_path / "strokes.json"
     strokes.write_text(json.dumps([TRIANGLE]))
     assert cli.main(["draw", "--strokes", str(strokes), "--save", str(tmp_path / "pad.png")]) == 0
@@ -214,3 +214,8 @@ def test_draw_pad_in_a_real_window(tmp_path):
     assert ink == pytest.approx(expected, abs=0.2) and "strokes 1" in result.stdout
     low, high = Image.open(shot).convert("L").getextrema()
     assert high - low > 100, f"{shot} looks blank"
+
+
+def test_draw_pad_without_a_model_says_where_to_get_one():
+    with pytest.raises(TypeError, match=r"zoo.shapes_cnn\(\)"):
+        draw_pad()

@@ -18,7 +18,7 @@ import numpy as np
 from ...autodiff import no_grad
 from ...nn.module import evaluation_mode
 from ...nn.scalar import MLP, Neuron
-from ...train import forward
+from ...inference import forward
 from ...value import Value
 
 __all__ = ["ModelWeights", "loss_at", "default_loss_fn"]

@@ -20,7 +20,7 @@ import numpy as np
 
 from ...nn.module import evaluation_mode
 from ...tensor import Tensor
-from ...train import forward
+from ...inference import forward
 from .losses import Loss2D, _settings
 from .model_weights import ModelWeights, default_loss_fn, loss_at
 

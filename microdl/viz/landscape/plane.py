@@ -22,7 +22,7 @@ import numpy as np
 from ... import optim
 from ...data.loader import DataLoader
 from ...rng import generator
-from ...train import forward
+from ...inference import forward
 from .model_weights import loss_at
 
 __all__ = ["RandomPlane", "TrainingRun", "train_run"]

@@ -117,7 +117,7 @@ def plot_loss_landscape(model, data, loss_fn=None, batch_sizes=(1, 16, None), lr
 @style.styled
 def draw_loss_landscape(landscape, levels=14):
     """The picture of a LossLandscape: the plane with projected runs, and the real losses."""
-    L, paths = landscape.losses, landscape.paths
+    paths = landscape.paths
     view = ((landscape.a[0], landscape.a[-1]), (landscape.b[0], landscape.b[-1]))
     plane_loss = Loss2D(
         name=f"Loss of the {landscape.model_name} on a plane through the trained weights",

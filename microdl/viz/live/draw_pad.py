@@ -25,7 +25,6 @@ from pathlib import Path
 
 import numpy as np
 
-from ... import nn
 from ...nn import functional as F
 from ...nn.walk import layer_outputs
 from ...tensor import Tensor
@@ -33,7 +32,7 @@ from .. import style
 from ..canvas import Control, Scene
 from ..features import FEATURE_LAYERS
 
-__all__ = ["DrawPad", "draw_pad", "stroke_ink", "centred", "load_strokes", "shapes_cnn", "small_cnn"]
+__all__ = ["DrawPad", "draw_pad", "stroke_ink", "centred", "load_strokes"]
 
 SOFT_EDGE = 1.0      # pixels over which the ink fades out at a stroke's edge
 
@@ -191,36 +190,17 @@ class DrawPad(Scene):
         return [(f"layer {name}: {type(layer).__name__}", np.asarray(maps)) for name, layer, maps in chosen[:2]]
 
 
-def small_cnn(X, y, classes, seed=0, epochs=4):
-    """Conv(1, 8, 5)-ReLU-MaxPool(4)-Linear trained on images X (N, 1, 28, 28): (model, classes)."""
-    from ... import manual_seed, optim, train
-    manual_seed(seed)
-    side = X.shape[-1] // 4
-    model = nn.Sequential(nn.Conv2d(1, 8, 5, padding=2, seed=seed), nn.ReLU(), nn.MaxPool2d(4), nn.Flatten(),
-                          nn.Linear(8 * side * side, len(classes), seed=seed + 1))
-    train.fit(model, nn.functional.cross_entropy, optim.Adam(model.parameters(), lr=3e-3), (X, y),
-              epochs=epochs, batch_size=32, seed=seed, progress=False)
-    return model, tuple(classes)
-
-
-def shapes_cnn(seed=0, images=1200, epochs=4):
-    """A small CNN trained on the shapes images (no download; ~80% in 10-25 s on 2 cores)."""
-    from ...data import SHAPE_CLASSES, shapes
-    X, y = shapes(images, seed=seed)
-    return small_cnn(X, y, SHAPE_CLASSES, seed, epochs)
-
-
 def draw_pad(model=None, classes=None, strokes=None, size=28, brush=1.0, centre=False, features=False,
              seed=0):
     """A DrawPad for `model` (a CNN taking (1, 1, size, size) images in [0, 1]).
 
-    model=None trains a small CNN on the shapes images first (a few seconds; classes
-    circle, square, triangle, cross, line). classes: the names of the model's outputs.
+    classes: the names of the model's outputs. No model at hand? `microdl.zoo.shapes_cnn()`
+    trains one on the shapes images in seconds (circle, square, triangle, cross, line).
     strokes: a list of strokes (or a JSON file, see load_strokes) drawn at the start.
     """
     if model is None:
-        model, default_classes = shapes_cnn(seed)
-        classes = default_classes if classes is None else classes
+        raise TypeError("draw_pad needs a trained model to name what you draw; for one in seconds: "
+                        "model, classes = microdl.zoo.shapes_cnn(); viz.draw_pad(model, classes)")
     pad = DrawPad(model, classes, size=size, brush=brush, centre=centre, features=features)
     if strokes is not None:
         pad.replay(load_strokes(strokes) if isinstance(strokes, (str, Path)) else strokes)

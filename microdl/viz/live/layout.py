@@ -11,7 +11,7 @@ step, the epoch and whether training is paused. A frame fills a 16:9 slide.
 """
 import textwrap
 
-from ...train import is_scalar_model
+from ...inference import is_scalar_model
 from .. import style
 from ..network.reading import network_layers
 from .panels import (draw_accuracy, draw_boundary, draw_examples, draw_graph, draw_health, draw_loss,

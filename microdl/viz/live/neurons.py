@@ -12,7 +12,7 @@ from matplotlib.collections import LineCollection
 
 from ...nn.walk import layer_outputs
 from ...tensor import Tensor
-from ...train import is_scalar_model
+from ...inference import is_scalar_model
 from .. import style
 from .numpy_mlp import numpy_layer_outputs
 from ..network.reading import network_layers

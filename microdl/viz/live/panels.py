@@ -15,7 +15,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocato
 
 from ...autodiff import no_grad
 from ...nn.module import evaluation_mode
-from ...train import forward, outputs_to_array
+from ...inference import forward, outputs_to_array
 from .. import style
 from ..boundary import _ends_in_sigmoid, plot_decision_boundary
 from ..curves.training import layer_colors
@@ -195,7 +195,7 @@ def draw_weights(ax, model, small=True, X=None):
         draw_neuron_maps(ax, model, low - pad, high + pad, resolution=16, labels=False)
         ax.set_title("neurons (input → output), weights", y=TITLE_Y)
         return
-    from ...train import parameter_groups
+    from ...diagnostics import parameter_groups
     groups = parameter_groups(model)
     for (name, params), color in zip(groups.items(), layer_colors(len(groups))):
         values = np.concatenate([np.asarray(p.data, dtype=float).reshape(-1) for p in params])

@@ -19,7 +19,7 @@ from ... import nn, optim
 from ...nn.losses import cross_entropy
 from ...data import blobs, circles, load_points_csv, moons, spirals, train_test_split, xor
 from ...rng import generator
-from ...train import forward, predict
+from ...inference import forward, predict
 from ..canvas import Control, Scene
 from .playground_view import draw_playground
 

@@ -11,8 +11,8 @@ view is about to be redrawn (`measure`).
 """
 import numpy as np
 
-from ...train import (dead_relu_fractions, forward, is_scalar_model, layer_gradient_norms,
-                      outputs_to_array, predict_classes)
+from ...diagnostics import dead_relu_fractions, layer_gradient_norms
+from ...inference import forward, is_scalar_model, outputs_to_array, predict_classes
 from ...autodiff import no_grad
 from ...nn.module import evaluation_mode
 from ...tensor import Tensor

@@ -30,7 +30,6 @@ from pathlib import Path
 
 import numpy as np
 
-from ...train import is_scalar_model
 from ..boundary import _ends_in_sigmoid
 from ..canvas import Scene
 from .layout import choose_panels, draw_frame
