@@ -89,9 +89,7 @@ def main(argv=None):
     predicted = train.predict(model, Xt).argmax(axis=1)
     save(viz.plot_history(history), args, "training_curves.png")
     save(viz.plot_confusion_matrix(yt, predicted, classes), args, "confusion_matrix.png")
-    wrong = np.flatnonzero(predicted != yt)
-    save(viz.plot_misclassified(Xt[wrong], yt[wrong], predicted[wrong], classes, max_images=16),
-         args, "misclassified.png")
+    save(viz.plot_misclassified(Xt, yt, predicted, classes, max_images=18, ncols=6), args, "misclassified.png")
     save(viz.plot_feature_maps(model, Xt[0]), args, "feature_maps.png")
     save(viz.plot_filters(model.layers[0]), args, "filters.png")
     finish(args)

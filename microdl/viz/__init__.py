@@ -19,8 +19,8 @@ from .activations import plot_activation, plot_activations, plot_softmax
 from .canvas import Control, Figure, Scene
 from .boundary import plot_boundary_evolution, plot_decision_boundary
 from .convolution import animate_convolution, animate_pooling, plot_convolution_steps, plot_pooling_steps
-from .curves import (plot_confusion_matrix, plot_dead_relus, plot_gradient_norms, plot_history,
-                     plot_misclassified)
+from .curves import (plot_confusion_matrix, plot_dead_relus, plot_gradient_norms, plot_gradient_profile,
+                     plot_history, plot_misclassified)
 from .features import plot_feature_maps, plot_filters
 from .graph import BackpropAnimation, GraphDrawing, animate_backprop, draw_graph
 from .landscape import (animate_descent, batch_trajectory, compare_batch_sizes, compare_learning_rates,
@@ -34,5 +34,5 @@ __all__ = ["draw_graph", "GraphDrawing", "animate_backprop", "BackpropAnimation"
            "plot_surface", "animate_descent", "batch_trajectory", "compare_batch_sizes", "plot_activation",
            "plot_activations", "plot_softmax", "plot_convolution_steps", "animate_convolution", "plot_pooling_steps",
            "animate_pooling", "plot_feature_maps", "plot_filters", "plot_decision_boundary", "plot_boundary_evolution",
-           "draw_network", "plot_history", "plot_gradient_norms", "plot_dead_relus", "plot_confusion_matrix",
+           "draw_network", "plot_history", "plot_gradient_norms", "plot_gradient_profile", "plot_dead_relus", "plot_confusion_matrix",
            "plot_misclassified", "Figure", "Scene", "Control", "projector"]
