@@ -53,9 +53,10 @@ def main(argv=None):
     print(__doc__.strip().splitlines()[0])
     from microdl import viz
     by_hand()
-    save(viz.plot_convolution_steps(IMAGE, KERNEL), args, "convolution_steps.png")
+    # the first and the last of the 9 steps fit a slide; the GIF shows all 9
+    save(viz.plot_convolution_steps(IMAGE, KERNEL, max_steps=2), args, "convolution_steps.png")
     save(viz.animate_convolution(IMAGE, KERNEL), args, "convolution.gif")
-    save(viz.plot_pooling_steps(POOL_INPUT), args, "pooling_steps.png")
+    save(viz.plot_pooling_steps(POOL_INPUT, max_steps=2), args, "pooling_steps.png")
     save(viz.animate_pooling(POOL_INPUT), args, "pooling.gif")
 
     n_train, n_test, epochs = (QUICK_TRAIN, QUICK_TEST, QUICK_EPOCHS) if args.quick else (TRAIN, TEST, EPOCHS)

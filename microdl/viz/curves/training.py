@@ -130,7 +130,7 @@ def plot_history(history, log_loss=False, title="Training curves"):
     has_accuracy = _series(history.iteration, "accuracy") is not None or any(
         _series(history.epoch, k) is not None for k in ("accuracy", "val_accuracy"))
     panels = ["loss", "accuracy"] if has_accuracy else ["loss"]
-    fig, axes = style.new_figure(1, len(panels), width=6.5 * len(panels), height=5.0, squeeze=False,
+    fig, axes = style.new_figure(1, len(panels), width=6.0 * len(panels), height=5.4, squeeze=False,
                                  sharex=True)
     for ax, name in zip(axes[0], panels):
         if not _draw_metric(ax, history, name, per_epoch):
