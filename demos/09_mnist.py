@@ -82,9 +82,11 @@ def filter_figure(model, start, epochs):
     kernels = model.layers[0].weight.data
     moved = np.linalg.norm(kernels - start) / np.linalg.norm(start)
     print(f"  the first layer's kernels moved {moved:.0%} away from their random start (|W - W0| / |W0|)")
+    meaning = ("still mostly their random start: too little training for edge detectors to form"
+               if moved < 0.3 else "red: where a kernel wants bright pixels, blue: dark ones")
     return viz.plot_filters(model.layers[0], per_filter=True,
                             title=f"First-layer kernels after {epochs} epochs: {moved:.0%} changed from "
-                                  f"their random start\n(blue/red: dark/bright edges and blobs it looks for)")
+                                  f"their random start\n({meaning})")
 
 
 def options(parser):
