@@ -17,16 +17,14 @@ the cache. Each download goes into a temporary file next to its destination and 
 renamed into place only after its SHA-256 matches the official one written below, so
 an interrupted or tampered download leaves nothing behind.
 """
-import hashlib
 import http.client
 import os
-import tempfile
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from .download import ChecksumError, download_file
 from .idx import IDXError, read_idx
 
 __all__ = ["mnist", "fashion_mnist", "load_dataset", "MNIST_CLASSES", "FASHION_CLASSES",
@@ -93,10 +91,6 @@ DATASETS = {
 
 class DatasetNotFoundError(FileNotFoundError):
     """The data set's files are not on disk and could not be downloaded."""
-
-
-class ChecksumError(ValueError):
-    """A downloaded file is not the official one: its size or SHA-256 differs."""
 
 
 def mnist(split="train", path=None, download=True, progress=None):
@@ -247,61 +241,6 @@ def _download_from_mirrors(info, filename, folder, progress, failures):
         except (OSError, http.client.HTTPException, ChecksumError) as error:
             failures.append((url, error))
     return False
-
-
-def download_file(url, destination, sha256, size=None, progress=None):
-    """Fetch `url` into `destination` only if its SHA-256 matches; nothing is left otherwise."""
-    destination = Path(destination)
-    descriptor, temporary = tempfile.mkstemp(dir=destination.parent, prefix=f".{destination.name}.",
-                                             suffix=".part")
-    try:
-        with os.fdopen(descriptor, "wb") as out, urllib.request.urlopen(url, timeout=30) as response:
-            total = size or int(response.headers.get("Content-Length") or 0) or None
-            digest, received = _copy(response, out, size, _reporter(progress, total, destination.name))
-        if digest != sha256:
-            raise ChecksumError(f"{url}: downloaded {received:,} bytes with SHA-256 {digest}, "
-                                f"expected {sha256}; the file was not kept")
-        os.replace(temporary, destination)  # atomic: the destination is whole or absent
-    except BaseException:  # also Ctrl-C: never leave a partial file
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
-
-
-def _copy(response, out, size, report):
-    """Copy the response into `out` in chunks; (SHA-256 hex digest, bytes received)."""
-    digest, received = hashlib.sha256(), 0
-    try:
-        while chunk := response.read(1 << 16):
-            received += len(chunk)
-            if size is not None and received > size:
-                raise ChecksumError(f"received more than the expected {size:,} bytes; stopped")
-            digest.update(chunk)
-            out.write(chunk)
-            report(received)
-    finally:
-        report(None)  # close the progress bar
-    return digest.hexdigest(), received
-
-
-def _reporter(progress, total, name):
-    """A function called with the bytes received so far (None at the end)."""
-    if progress is False:
-        return lambda received: None
-    if callable(progress):
-        def call(received):
-            if received is not None:
-                progress(received, total)
-        return call
-    from tqdm import tqdm  # here, not at the top: `import microdl` must not load tqdm
-    bar = tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, desc=name)
-
-    def report(received):
-        if received is None:
-            bar.close()
-        else:
-            bar.update(received - bar.n)
-    return report
 
 
 def _not_found_message(info, split, path, failures):
