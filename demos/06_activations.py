@@ -111,7 +111,9 @@ def main(argv=None):
     args = demo_args(__doc__, argv)
     print(__doc__.strip().splitlines()[0])
     from microdl import viz
-    save(viz.plot_activations(), args, "activations.png")
+    fig = viz.plot_activations()
+    fig.set_size_inches(13.0, 7.4)  # a 16:9 slide at its natural size (the layout is constrained)
+    save(fig, args, "activations.png")
     fig, pair = viz.style.new_figure(1, 2, width=12.0, height=5.4, layout="constrained")  # fits a slide
     viz.plot_softmax([2.0, 1.0, 0.1, -1.0], ax=pair)
     save(fig, args, "softmax.png")

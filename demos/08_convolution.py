@@ -71,7 +71,8 @@ def main(argv=None):
           f"{history.epoch['val_accuracy'][-1]:.0%} ({', '.join(SHAPE_CLASSES)})")
     save(viz.plot_history(history), args, "shapes_training.png")
     save(viz.plot_filters(model.layers[0]), args, "shapes_filters.png")
-    save(viz.plot_feature_maps(model, Xt[0]), args, "shapes_feature_maps.png")
+    # what the two convolutions detect (after their ReLU); 6 channels each fit a slide
+    save(viz.plot_feature_maps(model, Xt[0], layers=[1, 4], max_channels=6), args, "shapes_feature_maps.png")
     finish(args)
     return history.epoch["val_accuracy"][-1]
 

@@ -115,7 +115,8 @@ def main(argv=None):
     save(viz.plot_history(history), args, "training_curves.png")
     save(viz.plot_confusion_matrix(yt, predicted, classes), args, "confusion_matrix.png")
     save(viz.plot_misclassified(Xt, yt, predicted, classes, max_images=18, ncols=6), args, "misclassified.png")
-    save(viz.plot_feature_maps(model, Xt[0]), args, "feature_maps.png")
+    # what the two convolutions detect (after their ReLU); 6 channels each fit a slide
+    save(viz.plot_feature_maps(model, Xt[0], layers=[1, 4], max_channels=6), args, "feature_maps.png")
     save(filter_figure(model, first_kernels, epochs), args, "filters.png")
     finish(args)
     return test_accuracy

@@ -57,7 +57,7 @@ def plot_confusion_matrix(y_true, y_pred, class_names=None, ax=None, title=None)
     rows = counts.sum(axis=1, keepdims=True)
     share = counts / np.maximum(rows, 1)
     k = len(counts)
-    size = min(max(5.0, 0.75 * k + 2.5), 12.0)
+    size = min(max(5.0, 0.5 * k + 2.4), 7.4)  # 10 classes fit a 7.5 in (16:9) slide
     fig, axes = style.axes_or_new(ax, width=size + 1.6, height=size)
     # a square-root scale: the few-percent confusions, the ones worth a look, get visible colour
     image = axes.imshow(share, cmap=style.SEQUENTIAL, norm=PowerNorm(0.5, vmin=0.0, vmax=1.0))
