@@ -104,7 +104,7 @@ def _gradient_figure(histories, epochs):
     fig.suptitle(f"{DEPTH} hidden layers + output: sigmoid's gradient vanishes toward the input, "
                  f"too-large weights make it explode", fontsize=viz.style.TITLE_SIZE + 1)
     fig.tight_layout()
-    return fig
+    return viz.style.projector_text(fig)  # no text under 12 pt (log-axis minor labels)
 
 
 def main(argv=None):

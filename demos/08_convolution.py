@@ -53,10 +53,13 @@ def main(argv=None):
     print(__doc__.strip().splitlines()[0])
     from microdl import viz
     by_hand()
-    # the first and the last of the 9 steps fit a slide; the GIF shows all 9
-    save(viz.plot_convolution_steps(IMAGE, KERNEL, max_steps=2), args, "convolution_steps.png")
+    # one step fits a slide (the first, as printed above); the GIF shows all 9
+    fig = viz.plot_convolution_steps(IMAGE, KERNEL, cells=[(0, 0)])
+    fig.text(0.02, 0.0, "Step 1 of 9. The window then slides one column right, and row by row down: "
+                        "convolution.gif shows all 9 steps.", va="top", fontsize=viz.style.FONT_SIZE + 2)
+    save(fig, args, "convolution_steps.png")
     save(viz.animate_convolution(IMAGE, KERNEL), args, "convolution.gif")
-    save(viz.plot_pooling_steps(POOL_INPUT, max_steps=2), args, "pooling_steps.png")
+    save(viz.plot_pooling_steps(POOL_INPUT, cells=[(0, 0), (1, 1)]), args, "pooling_steps.png")
     save(viz.animate_pooling(POOL_INPUT), args, "pooling.gif")
 
     n_train, n_test, epochs = (QUICK_TRAIN, QUICK_TEST, QUICK_EPOCHS) if args.quick else (TRAIN, TEST, EPOCHS)

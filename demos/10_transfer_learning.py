@@ -74,7 +74,7 @@ def comparison_figure(model, transfer, scratch, frozen):
         curves.grid(alpha=0.3)
         curves.legend(loc="lower right")
         fig.tight_layout()
-    return fig
+    return viz.style.projector_text(fig)  # no text under 12 pt
 
 
 def draw_frozen_and_trained(ax, model, frozen):
