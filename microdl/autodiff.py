@@ -54,6 +54,7 @@ these and make no node of their own.)
     linear                            -                        fused.py:linear
     log_softmax                       -                        fused.py:log_softmax
     cross_entropy                     -                        fused.py:cross_entropy
+    binary_cross_entropy              -                        fused.py:binary_cross_entropy
     binary_cross_entropy_with_logits  -                        fused.py:binary_cross_entropy_with_logits
     batch_norm                        -                        fused.py:_normalise_by_batch
 

@@ -8,7 +8,8 @@ vector-Jacobian product). NumPy broadcasting is allowed everywhere; a broadcast
 gradient is summed back to its input's shape in ONE place, `Tensor._accumulate`.
 
 dtype: a float array keeps its dtype (float64 stays float64, as in PyTorch); lists,
-numbers and integer arrays become float32. `.grad` always has the shape of `.data`.
+numbers and integer arrays become float32; booleans stay boolean (a mask, as
+`Tensor([True, False])` is in PyTorch: it indexes, it takes no gradient). `.grad` always has the shape of `.data`.
 
 >>> x = Tensor([[1.0, -2.0], [3.0, 4.0]], requires_grad=True)
 >>> y = (x * x).sum()
@@ -32,6 +33,9 @@ class Tensor:
 
     def __init__(self, data, requires_grad=False, dtype=None, label=""):
         self.data = _as_array(data, dtype)
+        if requires_grad and self.data.dtype.kind != "f":
+            raise TypeError(f"Tensor(requires_grad=True): only floating-point tensors can require "
+                            f"gradients, this one is {self.data.dtype} (pass dtype=np.float32)")
         self._grad = None
         self.label = label
         self.requires_grad = bool(requires_grad)
@@ -116,6 +120,8 @@ class Tensor:
         if not isinstance(other, (int, float)):
             raise TypeError(f"Tensor ** {type(other).__name__}: the exponent must be a number or a Tensor")
         x, n = self.data, other
+        if n == 0:  # x^0 = 1 everywhere, 0^0 included: the derivative is 0 (n x^-1 would be nan at 0)
+            return Tensor._make(np.ones_like(x), (self,), f"**{n:g}", lambda g: (np.zeros_like(x),))
         return Tensor._make(x ** n, (self,), f"**{n:g}",
                             lambda g: (g * n * x ** (n - 1),))  # d/dx x^n = n x^(n-1)
 
@@ -126,8 +132,13 @@ class Tensor:
             raise ValueError(f"matmul: {a.shape} @ {b.shape} needs the last dimension of the left "
                              f"operand to equal the {'second-to-last' if b.ndim > 1 else 'only'} "
                              f"dimension of the right one")
+        try:
+            out = a @ b
+        except ValueError:  # the stack (batch) dimensions do not broadcast
+            raise ValueError(f"matmul: {a.shape} @ {b.shape}: the leading (batch) dimensions "
+                             f"{a.shape[:-2]} and {b.shape[:-2]} do not broadcast") from None
         needs = (self.requires_grad, other.requires_grad)
-        return Tensor._make(a @ b, (self, other), "@", lambda g: _matmul_local(g, a, b, needs))
+        return Tensor._make(out, (self, other), "@", lambda g: _matmul_local(g, a, b, needs))
 
     # --- derived: compositions of the primitives ------------------------------------------
 
@@ -207,19 +218,30 @@ class Tensor:
 
     # --- reductions: the n-ary ops of this engine -------------------------------------------
 
-    def sum(self, axis=None, keepdims=False):
+    def sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """Sum over `axis` (NumPy's name; PyTorch's `dim=` and `keepdim=` work too)."""
+        axis, keepdims = _dim_alias("sum", axis, keepdims, dim, keepdim)
         x = self.data
         axis = _axes(axis, x.ndim)
         return Tensor._make(x.sum(axis=axis, keepdims=keepdims), (self,), "sum",
                             lambda g: (np.broadcast_to(_keep(g, axis, keepdims), x.shape),))  # d/dx_i = 1
 
-    def mean(self, axis=None, keepdims=False):  # sum / count
+    def mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None):  # sum / count
+        axis, keepdims = _dim_alias("mean", axis, keepdims, dim, keepdim)
         axes = _axes(axis, self.ndim)
         count = int(np.prod([self.shape[a] for a in axes])) if axes is not None else self.size
         return self.sum(axis, keepdims) * (1.0 / count)
 
-    def max(self, axis=None, keepdims=False):
-        """The largest value; on ties the FIRST maximum (lowest index) gets the gradient."""
+    def max(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """The largest value; on ties the FIRST maximum (lowest index) gets the gradient.
+
+        Only the values, like NumPy: PyTorch's x.max(dim) also returns the indices, which
+        here are x.argmax(axis). So `dim=` is refused rather than silently different.
+        """
+        if dim is not None or keepdim is not None:
+            raise TypeError("max(dim=...): PyTorch's x.max(dim=d) returns (values, indices); "
+                            "microdl's max returns the values only. Use x.max(axis=d, keepdims=...) "
+                            "for the values and x.argmax(axis=d) for the indices")
         x = self.data
         axes = _axes(axis, x.ndim)
         axes = tuple(range(x.ndim)) if axes is None else axes
@@ -281,7 +303,8 @@ class Tensor:
                             lambda g: (np.transpose(g, back),))
 
     def __getitem__(self, index):
-        index = index.data.astype(np.intp) if isinstance(index, Tensor) else index
+        """Slices, integers, integer arrays and boolean masks, as in NumPy and PyTorch."""
+        index = _plain_index(index)
         x = self.data
         out = x[index]
 
@@ -421,6 +444,8 @@ def _as_array(data, dtype=None):
                         f"array), got {type(data).__name__} with dtype {array.dtype}: {data!r:.60}")
     if dtype is not None:
         return array.astype(dtype, copy=False)
+    if array.dtype.kind == "b":
+        return array  # a mask, as torch.tensor([True, False]) is a bool tensor
     if array.dtype.kind != "f" or not isinstance(data, (np.ndarray, np.generic)):
         return array.astype(np.float32)  # lists, numbers and integer arrays
     return array
@@ -434,7 +459,8 @@ def _tensor(x, like):
     if array.dtype.kind not in "biuf":
         raise TypeError(f"cannot combine a Tensor with {type(x).__name__} {x!r:.60}")
     out = Tensor.__new__(Tensor)
-    out.data = array.astype(like.data.dtype) if array.dtype.kind != "f" or array.ndim == 0 else array
+    dtype = like.data.dtype if like.data.dtype.kind == "f" else np.float32  # a mask * 2.0 is float
+    out.data = array.astype(dtype) if array.dtype.kind != "f" or array.ndim == 0 else array
     out._grad, out.label, out.requires_grad = None, "", False
     out._prev, out._op, out._local = (), "", None
     return out
@@ -468,23 +494,30 @@ def _number_or_array(x):
 
 
 def _pow_tensor(base, exponent):
-    """a ** b with both Tensors: d/da = b a^(b-1), d/db = a^b ln a."""
+    """a ** b with both Tensors: d/da = b a^(b-1), d/db = a^b ln a.
+
+    As in PyTorch: d/da is 0 where b = 0 (a^0 = 1 for every a, 0 included), and d/db is 0
+    where a = 0 and b >= 0 (0^b is constant there); a^b ln a is nan for a < 0.
+    """
     a, b = base.data, exponent.data
     out = a ** b
     with np.errstate(divide="ignore", invalid="ignore"):
-        log_a = np.where(a > 0, np.log(np.where(a > 0, a, 1)), np.where((a == 0) & (b > 0), 0, np.nan))
+        d_base = np.where(b == 0, 0, b * a ** (b - 1))
+        d_exponent = np.where((a == 0) & (b >= 0), 0, out * np.log(a))
     return Tensor._make(out, (base, exponent), "**",
-                        lambda g: (g * b * a ** (b - 1), g * out * log_a))
+                        lambda g: (g * d_base, g * d_exponent))
 
 
 def _matmul_local(g, a, b, needs=(True, True)):
-    """Gradients of a @ b for vectors, matrices and stacks of matrices (None if not needed)."""
-    a2 = a[None, :] if a.ndim == 1 else a
-    b2 = b[:, None] if b.ndim == 1 else b
-    if a.ndim == 1:
-        g = np.expand_dims(g, -2)
-    if b.ndim == 1:
-        g = np.expand_dims(g, -1)
+    """Gradients of a @ b for vectors, matrices and stacks of matrices (None if not needed).
+
+    A vector is a matrix with one row (on the left) or one column (on the right), as in
+    NumPy and PyTorch; g gets those axes back, and `_accumulate` sums broadcast stacks.
+    """
+    a2 = a[None, :] if a.ndim == 1 else a                       # (k,) -> (1, k)
+    b2 = b[:, None] if b.ndim == 1 else b                       # (k,) -> (k, 1)
+    stack = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
+    g = np.reshape(g, stack + (a2.shape[-2], b2.shape[-1]))     # vector @ vector: g is 0-d
     ga = g @ np.swapaxes(b2, -1, -2) if needs[0] else None  # dL/da = g b^T
     gb = np.swapaxes(a2, -1, -2) @ g if needs[1] else None  # dL/db = a^T g
     if a.ndim == 1 and ga is not None:
@@ -505,11 +538,46 @@ def _axes(axis, ndim):
     return tuple(sorted(a % max(ndim, 1) for a in axes))
 
 
+def _dim_alias(op, axis, keepdims, dim, keepdim):
+    """PyTorch's dim/keepdim as aliases of NumPy's axis/keepdims (one of each, not both)."""
+    if dim is not None:
+        if axis is not None:
+            raise TypeError(f"{op}(): give axis= or dim= (the same thing), not both")
+        axis = dim
+    return axis, keepdims if keepdim is None else keepdim
+
+
 def _keep(g, axes, keepdims):
     """Put back the reduced axes (as size 1) so g broadcasts against the input."""
     if keepdims or axes is None:  # a 0-d g broadcasts as it is
         return g
     return np.expand_dims(g, axes)
+
+
+def _plain_index(index):
+    """An index NumPy reads as PyTorch does: masks become the positions they select.
+
+    A boolean mask (a bool Tensor, array or list) keeps the elements where it is True; a
+    float Tensor of whole numbers (microdl's class labels) is read as integer positions.
+    Masks are turned into positions (np.nonzero) so the backward's np.add.at sees indices.
+    """
+    parts = index if isinstance(index, tuple) else (index,)
+    plain = []
+    for part in parts:
+        if isinstance(part, Tensor):
+            part = part.data
+        if isinstance(part, list):
+            part = np.asarray(part)
+        if isinstance(part, np.ndarray) and part.dtype.kind == "f":
+            if not np.all(part == np.round(part)):
+                raise IndexError(f"index: a Tensor used as an index must hold whole numbers or "
+                                 f"booleans, got {part.ravel()[:4]}...")
+            part = part.astype(np.intp)
+        if isinstance(part, np.ndarray) and part.dtype == bool and part.ndim > 0:
+            plain.extend(np.nonzero(part))              # one integer array per mask axis
+        else:
+            plain.append(part)
+    return tuple(plain) if isinstance(index, tuple) or len(plain) != 1 else plain[0]
 
 
 def _is_fancy(index):

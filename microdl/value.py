@@ -280,14 +280,16 @@ def _constant(x):
 
 
 def _pow_value(base, exponent):
-    """a ** b with both Values: d/da = b a^(b-1), d/db = a^b ln a (needs a > 0)."""
+    """a ** b with both Values: d/da = b a^(b-1), d/db = a^b ln a (needs a > 0; at a = 0, as PyTorch)."""
     a, b = base.data, exponent.data
     out = _safe_pow(a, b, "**")
     d_base = b * _safe_pow(a, b - 1, "**") if b != 0 else 0.0
     if a > 0:
         d_exponent = out * math.log(a)
-    elif a == 0 and b > 0:
-        d_exponent = 0.0  # 0^b is 0 for every b > 0
+    elif a == 0 and b >= 0:
+        d_exponent = 0.0  # 0^b is 0 for every b > 0 and 0^0 = 1: PyTorch's 0, not 1 * ln 0
+    elif a == 0:
+        d_exponent = -math.inf  # 0^b = inf for b < 0, times ln 0 = -inf (as PyTorch)
     else:
         _warn("**", a, "has no derivative in the exponent (a^b ln a needs a > 0): nan")
         d_exponent = math.nan

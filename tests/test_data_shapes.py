@@ -108,3 +108,9 @@ def test_ten_thousand_images_are_quick():
 def test_bad_arguments_say_what_is_wrong(kwargs, match):
     with pytest.raises(ValueError, match=match):
         shapes(**kwargs)
+
+
+def test_a_shape_as_wide_as_a_small_image_still_fits():
+    """Found by hypothesis: at size 13 a shape's reach can round to just over half the image."""
+    X, y = shapes(7, size=13, noise=0.0, seed=1)
+    assert X.shape == (7, 1, 13, 13) and X.max() > 0.5

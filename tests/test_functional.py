@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import microdl.nn.functional as F
-from microdl import Tensor, gradcheck
+from microdl import Tensor, Value, gradcheck
 from tensor_strategies import array, seeds
 
 FAST = settings(max_examples=25, deadline=None)
@@ -15,7 +15,7 @@ FAST = settings(max_examples=25, deadline=None)
 @given(st.integers(1, 5), st.integers(2, 5), seeds, st.sampled_from(["mean", "sum", "none"]))
 def test_cross_entropy_matches_finite_differences(n, k, seed, reduction):
     target = np.random.default_rng(seed).integers(0, k, n)
-    gradcheck(lambda z: F.cross_entropy(z, target, reduction), array(seed, (n, k)) * 3)
+    gradcheck(lambda z: F.cross_entropy(z, target, reduction=reduction), array(seed, (n, k)) * 3)
 
 
 def test_cross_entropy_value_by_hand_and_stable_at_1000():
@@ -45,15 +45,15 @@ def test_cross_entropy_target_errors():
 @given(st.integers(1, 4), st.integers(1, 5), seeds)
 def test_softmax_family(n, k, seed):
     x = array(seed, (n, k)) * 2
-    gradcheck(lambda z: F.softmax(z), x)
+    gradcheck(lambda z: F.softmax(z, dim=-1), x)
     gradcheck(lambda z: F.log_softmax(z, dim=0), x)
     target = np.random.default_rng(seed).integers(0, k, n)
-    gradcheck(lambda z: F.nll_loss(F.log_softmax(z), target), x)
-    np.testing.assert_allclose(F.softmax(Tensor(x)).data.sum(axis=-1), 1.0)
+    gradcheck(lambda z: F.nll_loss(F.log_softmax(z, dim=1), target), x)
+    np.testing.assert_allclose(F.softmax(Tensor(x), dim=-1).data.sum(axis=-1), 1.0)
 
 
 def test_softmax_is_stable():
-    s = F.softmax(Tensor([[1000.0, 0.0, -1000.0]])).data
+    s = F.softmax(Tensor([[1000.0, 0.0, -1000.0]]), dim=1).data
     np.testing.assert_allclose(s, [[1, 0, 0]])
 
 
@@ -123,3 +123,36 @@ def test_dropout_scales_and_is_seeded():
     assert F.dropout(x, 0.25, training=False) is x
     with pytest.raises(ValueError, match="probability"):
         F.dropout(x, 1.5)
+
+
+def test_functional_reads_arrays_and_lists_as_tensors():
+    out = F.relu(np.array([1.0, -2.0]))                         # 'memoryview' has no attribute ...
+    assert isinstance(out, Tensor) and out.data.tolist() == [1.0, 0.0]
+    assert F.relu([1.0, -2.0]).data.tolist() == [1.0, 0.0]
+    assert F.cross_entropy(np.zeros((2, 4)), [0, 3]).item() == pytest.approx(np.log(4))
+    with pytest.raises(TypeError, match="Use microdl.nn.losses.cross_entropy"):
+        F.cross_entropy([[Value(1.0), Value(0.0)]], [0])
+
+
+@FAST
+@given(seeds, st.sampled_from([{}, {"weight": [0.5, 2.0, 1.0]}, {"ignore_index": 1},
+                               {"label_smoothing": 0.2}]), st.sampled_from(["mean", "sum", "none"]))
+def test_cross_entropy_options_match_finite_differences(seed, options, reduction):
+    rng = np.random.default_rng(seed)
+    target = rng.integers(0, 3, (2, 2))
+    gradcheck(lambda z: F.cross_entropy(z, target, reduction=reduction, **options),
+              array(seed, (2, 3, 2)) * 2)
+    probabilities = rng.dirichlet(np.ones(3), size=2)[..., None]      # (N=2, C=3, 1)
+    gradcheck(lambda z: F.cross_entropy(z, probabilities, reduction=reduction), array(seed, (2, 3, 1)))
+
+
+@FAST
+@given(seeds, st.sampled_from(["mean", "sum", "none"]))
+def test_binary_losses_with_weights_match_finite_differences(seed, reduction):
+    rng = np.random.default_rng(seed)
+    y, w = rng.random((3, 2)), rng.random(2) + 0.5
+    gradcheck(lambda z: F.binary_cross_entropy_with_logits(z, y, w, reduction=reduction,
+                                                           pos_weight=w[::-1].copy()), array(seed, (3, 2)))
+    gradcheck(lambda z: F.binary_cross_entropy(z.sigmoid(), y, w, reduction=reduction), array(seed, (3, 2)))
+    gradcheck(lambda z: F.kl_div(z, y, reduction="batchmean"), array(seed, (3, 2)))
+    gradcheck(lambda z: F.nll_loss(z, [0, 1, 1], w, reduction=reduction), array(seed, (3, 2)))

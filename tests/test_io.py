@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from microdl import io, nn
+from microdl import Tensor, io, nn
 
 
 def cnn(seed):
@@ -59,3 +59,19 @@ def test_a_failed_save_leaves_nothing(tmp_path, monkeypatch):
 def test_missing_file():
     with pytest.raises(FileNotFoundError, match="no checkpoint"):
         io.load(nn.MLP(2, [1]), "/nonexistent/m.npz")
+
+
+def test_keys_are_pytorchs_and_old_checkpoints_still_load(tmp_path):
+    a = cnn(0)
+    a(Tensor(np.random.default_rng(0).normal(size=(4, 1, 4, 4))))   # moves the running statistics
+    path = io.save(a, tmp_path / "new.npz")
+    assert set(np.load(path).files) == {"0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean",
+                                        "1.running_var", "1.num_batches_tracked", "3.weight", "3.bias"}
+    # a checkpoint written before buffers took torch's names (and before num_batches_tracked)
+    old = {("buffer:" + k if "running" in k else k): v for k, v in a.state_dict().items()
+           if "num_batches" not in k}
+    np.savez(tmp_path / "old.npz", **old)
+    b = io.load(cnn(1), tmp_path / "old.npz")
+    for key, value in a.state_dict().items():
+        if "num_batches" not in key:
+            np.testing.assert_array_equal(b.state_dict()[key], value, err_msg=key)

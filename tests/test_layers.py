@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+import microdl.nn.functional as F
 from microdl import Tensor, gradcheck, nn
 from microdl.nn import init
 
@@ -47,7 +48,7 @@ def test_linear_and_conv_follow_pytorch_shapes():
     assert conv.weight.shape == (16, 1, 5, 5)
     assert conv(Tensor(np.zeros((2, 1, 28, 28)))).shape == (2, 16, 28, 28)
     assert nn.Linear(3, 2, bias=False).bias is None
-    assert "Conv2d(1, 16, kernel_size=(5, 5), stride=1, padding=2)" in repr(conv)
+    assert "Conv2d(1, 16, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2))" in repr(conv)  # as torch
 
 
 def test_batchnorm_train_and_eval_modes():
@@ -111,3 +112,55 @@ def test_sequential_behaves_like_a_list():
 def test_linear_shape_error():
     with pytest.raises(ValueError, match=r"linear: input \(2, 5\) has 5 features, weight \(10, 784\) expects 784"):
         nn.Linear(784, 10)(Tensor(np.zeros((2, 5))))
+
+
+def test_batchnorm_refuses_one_value_per_channel_in_training():
+    """Bug 8: (1, C, 1, 1) in training normalised every value to 0, silently."""
+    layer = nn.BatchNorm2d(3)
+    with pytest.raises(ValueError, match="more than 1 value per channel when training"):
+        layer(Tensor(np.ones((1, 3, 1, 1))))
+    assert layer.eval()(Tensor(np.ones((1, 3, 1, 1)))).shape == (1, 3, 1, 1)   # eval is fine
+
+
+def test_batchnorm_options_and_buffers():
+    layer = nn.BatchNorm2d(2, momentum=None)
+    rng = np.random.default_rng(0)
+    batches = [rng.normal(3.0, 2.0, size=(4, 2, 3, 3)) for _ in range(3)]
+    for x in batches:
+        layer(Tensor(x))
+    # momentum=None: the running mean is the plain average of the batches' means
+    np.testing.assert_allclose(layer.running_mean, np.mean([x.mean(axis=(0, 2, 3)) for x in batches], axis=0),
+                               rtol=1e-5)
+    assert int(layer.num_batches_tracked) == 3
+    assert list(layer.state_dict()) == ["weight", "bias", "running_mean", "running_var", "num_batches_tracked"]
+    bare = nn.BatchNorm2d(2, affine=False, track_running_stats=False).eval()
+    assert bare.parameters() == [] and bare.state_dict() == {}
+    out = bare(Tensor(batches[0])).data                     # no running statistics: the batch's own
+    np.testing.assert_allclose(out.mean(axis=(0, 2, 3)), 0, atol=1e-6)
+    with pytest.raises(ValueError, match="expected 2 or 3-D input"):
+        nn.BatchNorm1d(2)(Tensor(batches[0]))
+
+
+def test_functional_batch_norm_defaults_to_evaluation():
+    mean, var = np.array([1.0, -1.0]), np.array([4.0, 1.0])
+    x = Tensor(np.ones((2, 2, 1, 1)))
+    out = F.batch_norm(x, mean, var, eps=0.0)
+    np.testing.assert_allclose(out.data[0, :, 0, 0], [0.0, 2.0])
+    np.testing.assert_array_equal(mean, [1.0, -1.0])         # untouched in evaluation
+
+
+def test_dropout_p_one_drops_everything():
+    x = Tensor(np.ones((3, 4)), requires_grad=True)
+    out = nn.Dropout(1.0)(x)
+    out.sum().backward()
+    assert not out.data.any() and not x.grad.any()
+    assert F.dropout(x, 0.5, True, True, seed=0).shape == (3, 4)  # inplace accepted, a new Tensor
+
+
+def test_default_init_is_pytorchs_uniform_bound():
+    layer = nn.Conv2d(4, 32, 3, seed=0)
+    bound = 1 / np.sqrt(4 * 9)
+    for p in (layer.weight.data, layer.bias.data):
+        assert np.abs(p).max() <= bound and np.abs(p).max() > 0.9 * bound
+    assert layer.weight.data.var() == pytest.approx(bound ** 2 / 3, rel=0.1)
+    assert not nn.Linear(3, 4, init="kaiming", seed=0).bias.data.any()

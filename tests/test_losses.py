@@ -92,7 +92,11 @@ def test_tensor_losses_match_finite_differences(n, k, seed):
 def test_loss_modules():
     assert losses.MSELoss()([Value(3.0)], [1.0]).data == 4.0
     assert losses.CrossEntropyLoss()(Tensor(np.zeros((2, 4))), [0, 3]).item() == pytest.approx(math.log(4))
-    assert losses.KLDivLoss()([Value(0.5), Value(0.5)], [0.5, 0.5]).data == pytest.approx(0)
+    # KLDivLoss takes LOG-probabilities, as torch: KL(p || p) = 0, KL([.5, .5] || [.9, .1]) by hand
+    half = math.log(0.5)
+    assert losses.KLDivLoss()([Value(half), Value(half)], [0.5, 0.5]).data == pytest.approx(0)
+    kl = losses.KLDivLoss(reduction="sum")([Value(math.log(0.9)), Value(math.log(0.1))], [0.5, 0.5])
+    assert kl.data == pytest.approx(0.5 * math.log(0.5 / 0.9) + 0.5 * math.log(0.5 / 0.1))
 
 
 def test_mismatched_lengths_are_explained():
@@ -102,13 +106,14 @@ def test_mismatched_lengths_are_explained():
         losses.mse_loss([1.0, 2.0], [1, 2])
 
 
-@pytest.mark.parametrize("name", ["mse_loss", "cross_entropy", "binary_cross_entropy",
-                                  "binary_cross_entropy_with_logits"])
+@pytest.mark.parametrize("name", ["mse_loss", "cross_entropy", "nll_loss", "binary_cross_entropy",
+                                  "binary_cross_entropy_with_logits", "kl_div"])
 def test_one_signature_per_loss_shared_with_functional(name):
     import inspect
     import microdl.nn.functional as F
     assert inspect.signature(getattr(losses, name)) == inspect.signature(getattr(F, name))
-    assert list(inspect.signature(getattr(F, name)).parameters) == ["input", "target", "reduction"]
+    names = list(inspect.signature(getattr(F, name)).parameters)
+    assert names[:2] == ["input", "target"] and "reduction" in names
 
 
 def test_tensor_cross_entropy_is_the_fused_op_and_derivatives_are_signposted():
@@ -126,19 +131,21 @@ def test_reduction_is_the_same_in_both_engines(reduction):
              (losses.binary_cross_entropy, [0.9, 0.2, 0.6], [1.0, 0.0, 0.0]),
              (losses.binary_cross_entropy_with_logits, [2.0, -1.0, 0.3], [1.0, 0.0, 0.0])]
     for loss, prediction, target in cases:
-        scalar = loss([Value(p) for p in prediction], target, reduction)
-        tensor = loss(Tensor(np.array(prediction)), np.array(target), reduction)
+        scalar = loss([Value(p) for p in prediction], target, reduction=reduction)
+        tensor = loss(Tensor(np.array(prediction)), np.array(target), reduction=reduction)
         scalar = [v.data for v in scalar] if reduction == "none" else scalar.data
         np.testing.assert_allclose(scalar, tensor.data, rtol=1e-9)
     logits, target = [[2.0, 1.0, 0.1], [0.0, 3.0, -1.0]], [0, 2]
-    scalar = losses.cross_entropy([[Value(v) for v in row] for row in logits], target, reduction)
-    tensor = losses.CrossEntropyLoss(reduction)(Tensor(np.array(logits)), target)
+    scalar = losses.cross_entropy([[Value(v) for v in row] for row in logits], target, reduction=reduction)
+    tensor = losses.CrossEntropyLoss(reduction=reduction)(Tensor(np.array(logits)), target)
     scalar = [v.data for v in scalar] if reduction == "none" else scalar.data
     np.testing.assert_allclose(scalar, tensor.data, rtol=1e-9)
 
 
 def test_an_unknown_reduction_is_named():
-    with pytest.raises(ValueError, match="reduction must be 'mean', 'sum' or 'none', got 'avg'"):
-        losses.mse_loss([Value(1.0)], [1.0], "avg")
+    with pytest.raises(ValueError, match="reduction must be one of 'mean', 'sum', 'none'; got 'avg'"):
+        losses.mse_loss([Value(1.0)], [1.0], reduction="avg")
+    with pytest.raises(TypeError, match=r"size_average.*reduction='sum'"):
+        losses.mse_loss([Value(1.0)], [1.0], "sum")   # torch's 3rd argument is size_average
     with pytest.raises(ValueError, match="got 'avg'"):
         losses.MSELoss(reduction="avg")

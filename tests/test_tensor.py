@@ -254,3 +254,43 @@ def test_value_and_tensor_engines_agree_on_an_mlp():
     np.testing.assert_allclose(b1.grad, [n.b.grad for n in l1.neurons], rtol=1e-10)
     np.testing.assert_allclose(W2.grad, [[w.grad for w in n.w] for n in l2.neurons], rtol=1e-10)
     np.testing.assert_allclose(b2.grad, [n.b.grad for n in l2.neurons], rtol=1e-10)
+
+
+# --- issue 14 regressions (the torch comparisons are in test_parity_losses.py) ------------
+
+def test_vector_dot_product_backward():
+    a = Tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True)
+    b = Tensor(np.array([4.0, 5.0, 6.0]), requires_grad=True)
+    (a @ b).backward()                                          # raised AxisError
+    np.testing.assert_allclose(a.grad, [4, 5, 6])
+    np.testing.assert_allclose(b.grad, [1, 2, 3])
+    gradcheck(lambda x, y: x @ y, np.arange(3.0), np.ones((2, 3, 2)))
+    gradcheck(lambda x, y: x @ y, np.ones((2, 1, 2, 3)), np.arange(18.0).reshape(3, 3, 2))
+
+
+def test_power_zero_has_zero_gradient_at_zero():
+    x = Tensor(np.array([0.0, 2.0]), requires_grad=True)
+    (x ** 0).sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0]                        # was nan at 0
+    a, b = Tensor(0.0, requires_grad=True), Tensor(0.0, requires_grad=True)
+    (a ** b).backward()
+    assert (a.grad, b.grad) == (0.0, 0.0)
+
+
+def test_boolean_masks_select_where_true():
+    x = Tensor(np.array([10.0, 20.0, 30.0]), requires_grad=True)
+    for mask in (Tensor([True, False, True]), np.array([True, False, True]), [True, False, True]):
+        picked = x[mask]
+        assert picked.data.tolist() == [10.0, 30.0]             # was [20, 10, 20]
+    (x[Tensor([True, False, True])] * Tensor(np.array([2.0, 3.0]))).sum().backward()
+    assert x.grad.tolist() == [2.0, 0.0, 3.0]
+    with pytest.raises(TypeError, match="only floating-point tensors can require gradients"):
+        Tensor([True, False], requires_grad=True)
+
+
+def test_sum_and_mean_take_torchs_dim_and_keepdim_and_max_refuses_dim():
+    x = Tensor(np.arange(6.0).reshape(2, 3))
+    assert x.sum(dim=1, keepdim=True).shape == (2, 1)
+    assert x.mean(dim=0).data.tolist() == [1.5, 2.5, 3.5]
+    with pytest.raises(TypeError, match=r"returns \(values, indices\).*argmax"):
+        x.max(dim=1)

@@ -40,7 +40,7 @@ def test_elementwise_and_reductions_match_pytorch():
     ta, tb = (torch.tensor(v, requires_grad=True) for v in (a, b))
     A, B = Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)
     ours = ((A * B).tanh() + A.sigmoid() * B.exp() - (A.abs() + 1).log() / (B * B + 1).sqrt()
-            + A.leaky_relu(0.2) + A.relu().max(axis=0) + F.log_softmax(A).mean(axis=1, keepdims=True)).sum()
+            + A.leaky_relu(0.2) + A.relu().max(axis=0) + F.log_softmax(A, dim=1).mean(axis=1, keepdims=True)).sum()
     theirs = ((ta * tb).tanh() + ta.sigmoid() * tb.exp() - (ta.abs() + 1).log() / (tb * tb + 1).sqrt()
               + torch.nn.functional.leaky_relu(ta, 0.2) + ta.relu().max(dim=0).values
               + torch.log_softmax(ta, dim=-1).mean(dim=1, keepdim=True)).sum()

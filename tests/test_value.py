@@ -234,3 +234,9 @@ def test_agrees_with_pytorch():
     assert out.data == pytest.approx(tout.item(), rel=1e-12)
     for v, t in zip((a, b, c), (ta, tb, tc)):
         assert v.grad == pytest.approx(t.grad.item(), rel=1e-10)
+
+
+def test_zero_to_the_power_zero_has_torchs_gradients():
+    a, b = Value(0.0), Value(0.0)
+    (a ** b).backward()
+    assert (a.grad, b.grad) == (0.0, 0.0)                       # the exponent's was nan

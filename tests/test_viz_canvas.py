@@ -38,9 +38,10 @@ def test_house_figures_are_not_owned_by_pyplot():
 
 def test_show_without_a_window_warns_and_registers_nothing():
     fig, _ = new_figure()
+    before = plt.get_fignums()
     with pytest.warns(UserWarning, match="no window"):
         fig.show()
-    assert plt.get_fignums() == []
+    assert plt.get_fignums() == before
 
 
 def test_control_checks_values():
@@ -96,6 +97,7 @@ def test_save_every_format(tmp_path):
 
 
 def test_window_keys_buttons_and_sliders_drive_the_scene():
+    before = plt.get_fignums()
     scene = _scene()
     window = SceneWindow(scene)
     assert window.figure.get_size_inches() == pytest.approx(scene.size)   # fits the slide
@@ -116,7 +118,7 @@ def test_window_keys_buttons_and_sliders_drive_the_scene():
     for _ in range(5):
         window.tick()
     assert scene.index == 3 and not window._playing    # played to the end and stopped
-    assert plt.get_fignums() == []
+    assert plt.get_fignums() == before
 
 
 def test_notebook_widget_drives_the_scene():

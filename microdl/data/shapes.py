@@ -87,7 +87,9 @@ def _draw(name, m, size, rng):
     scale = np.minimum(scale, (size / 2 - margin) / _reach(name, unit).max(axis=1))  # fits
     segments = unit * scale[:, None, None, None]
     reach = scale[:, None] * _reach(name, unit) + margin[:, None]  # (m, 2) along x and y
-    centre = rng.uniform(reach, size - reach)  # (m, 2) x, y: the whole shape stays inside
+    # (m, 2) x, y: the whole shape stays inside (a shape as wide as the image has one
+    # place, its middle: the max() keeps rounding from making high < low there)
+    centre = rng.uniform(reach, np.maximum(reach, size - reach))
     # from here on float32: plenty for a pixel, and twice as fast
     scale, stroke, brightness, segments, centre = (
         a.astype(np.float32) for a in (scale, stroke, brightness, segments, centre))

@@ -2,15 +2,19 @@
 
 Scalar engine: `Neuron`, `Layer`, `MLP` (micrograd-compatible).
 Tensor engine: `Linear`, `Conv2d`, pooling, activations, `Sequential` (PyTorch-like);
-functions in `microdl.nn.functional` (import as F).
+functions in `microdl.nn.functional` (import as F); losses for both engines in
+`microdl.nn.losses`, and their modules here as torch.nn has them (nn.CrossEntropyLoss()).
 """
-from . import functional, init
-from .layers import (AvgPool2d, BatchNorm2d, Conv2d, Dropout, Flatten, LeakyReLU, Linear,
-                     MaxPool2d, ReLU, Sequential, Sigmoid, Tanh)
+from . import functional, init, losses
+from .layers import (AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dropout, Flatten, LeakyReLU,
+                     Linear, MaxPool2d, ReLU, Sequential, Sigmoid, Tanh)
+from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, KLDivLoss, MSELoss, NLLLoss
 from .module import Module
 from .scalar import ACTIVATIONS, MLP, Layer, Neuron
 from .walk import layer_outputs
 
 __all__ = ["Module", "Neuron", "Layer", "MLP", "ACTIVATIONS",
            "Linear", "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten", "ReLU", "Tanh", "Sigmoid",
-           "LeakyReLU", "Dropout", "BatchNorm2d", "Sequential", "functional", "init", "layer_outputs"]
+           "LeakyReLU", "Dropout", "BatchNorm1d", "BatchNorm2d", "Sequential", "functional", "init",
+           "layer_outputs", "losses", "MSELoss", "CrossEntropyLoss", "NLLLoss", "BCELoss",
+           "BCEWithLogitsLoss", "KLDivLoss"]

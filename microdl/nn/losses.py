@@ -2,40 +2,45 @@
 
     loss = mse_loss(model_outputs, targets)
 
-* Tensor engine: `input` is a Tensor. The four losses that PyTorch also has
-  (mse_loss, cross_entropy, binary_cross_entropy, binary_cross_entropy_with_logits)
-  hand it to `microdl.nn.functional` (F), with the same argument names and order
-  `(input, target, reduction="mean")`; here the target may also be a list or an array
-  of any shape holding one number per prediction. F.cross_entropy and
-  F.binary_cross_entropy_with_logits are fused: their derivatives are in
-  `microdl/fused.py`; the others are Tensor ops (`microdl/tensor.py`).
-* Scalar engine: `input` is a list of Values (one per example; for cross_entropy a
-  list of lists of logits), targets are numbers. The loss is built from Value ops,
-  so every derivative is one of `microdl/value.py`'s and the graph shows each step.
+* Tensor engine: `input` is a Tensor. The losses that PyTorch also has (mse_loss,
+  cross_entropy, nll_loss, binary_cross_entropy, binary_cross_entropy_with_logits,
+  kl_div) hand it to `microdl.nn.functional` (F), with torch's arguments in torch's
+  order: `(input, target, weight=None, ..., reduction="mean", ...)`; here the target may
+  also be a list or an array of any shape holding one number per prediction. The fused
+  ones have their derivatives in `microdl/fused.py`; the others are Tensor ops.
+* Scalar engine: `input` is a list of Values (one per example; for cross_entropy and
+  nll_loss a list of lists, one row of scores per example), targets are numbers. The
+  loss is built from Value ops, so every derivative is one of `microdl/value.py`'s and
+  the graph shows each step. The options (weight, ignore_index, label_smoothing,
+  pos_weight, reduction) give the same numbers as on Tensors.
 
-Each loss is also a Module (`MSELoss()`, `CrossEntropyLoss()`, ...) as in PyTorch.
-What each one punishes:
+Each loss is also a Module (`MSELoss()`, `CrossEntropyLoss()`, ...) with torch's
+constructor arguments. What each one punishes:
 
     mse_loss              squared distance: big errors count a lot more than small ones
     cross_entropy         -log of the probability given to the right class
+    nll_loss              the same, given log-probabilities (after log_softmax)
     binary_cross_entropy  the same for one yes/no probability
     hinge_loss            scores on the wrong side of a margin of 1 (labels -1 / +1)
-    kl_divergence         how much distribution q differs from p (in nats)
+    kl_div                KL(target || q) for LOG-probabilities log q, as torch
+    kl_divergence         the lesson's KL(p || q) for two probability vectors (not torch's)
     l2_regularization     large weights: alpha * sum(w^2)
 """
 import math
 
 import numpy as np
 
-from ..fused import _check_reduction
+from ..fused import class_targets, class_weights
 from ..tensor import Tensor
 from ..value import Value
 from . import functional as F
+from .functional import _legacy_reduction
 from .module import Module
 
-__all__ = ["mse_loss", "cross_entropy", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-           "hinge_loss", "kl_divergence", "l2_regularization",
-           "MSELoss", "CrossEntropyLoss", "BCELoss", "BCEWithLogitsLoss", "HingeLoss", "KLDivLoss"]
+__all__ = ["mse_loss", "cross_entropy", "nll_loss", "binary_cross_entropy",
+           "binary_cross_entropy_with_logits", "kl_div", "hinge_loss", "kl_divergence",
+           "l2_regularization", "MSELoss", "CrossEntropyLoss", "NLLLoss", "BCELoss",
+           "BCEWithLogitsLoss", "KLDivLoss", "HingeLoss"]
 
 
 def _values(prediction):
@@ -50,6 +55,11 @@ def _values(prediction):
     return out
 
 
+def _rows(input):
+    """Rows of Values (one per example) from a row or a list of rows."""
+    return [list(input)] if isinstance(input[0], Value) else [list(row) for row in input]
+
+
 def _targets(target, n, name):
     t = np.asarray(target, dtype=float).reshape(-1).tolist()
     if len(t) != n:
@@ -57,77 +67,142 @@ def _targets(target, n, name):
     return t
 
 
+def _per_example(weight, n, name):
+    """An optional weight as n numbers (one number is used for every example)."""
+    if weight is None:
+        return [1.0] * n
+    w = np.broadcast_to(np.asarray(weight.data if isinstance(weight, Tensor) else weight, float), (n,))
+    return w.tolist()
+
+
+def _scaled(v, c):
+    """c * v, without a node when c is 1 (the graph of the plain loss stays small)."""
+    return v if c == 1 else v * c
+
+
 def _mean(values):
     return Value.sum(values) * (1.0 / len(values))
 
 
-def _reduce_values(op, losses, reduction):
+def _reduce_values(losses, reduction, divisor=None):
     """A list of per-example Value losses -> their mean, their sum, or the list ('none')."""
-    _check_reduction(op, reduction)
-    if reduction == "mean":
-        return _mean(losses)
-    return Value.sum(losses) if reduction == "sum" else losses
+    if reduction == "none":
+        return losses
+    total = Value.sum(losses)
+    if reduction == "sum":
+        return total
+    divisor = len(losses) if divisor is None else divisor
+    return total * (1.0 / divisor) if divisor else total * math.nan   # 0/0 is nan, as torch
 
 
-def mse_loss(input, target, reduction="mean"):
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """mean((input - target)^2). Tensors: F.mse_loss; Values: built from - and **2."""
     if isinstance(input, Tensor):
-        return F.mse_loss(input, _tensor_target(target, input), reduction)
+        return F.mse_loss(input, _tensor_target(target, input), size_average, reduce, reduction, weight)
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     p = _values(input)
     t = _targets(target, len(p), "mse_loss")
-    return _reduce_values("mse_loss", [(pi - ti) ** 2 for pi, ti in zip(p, t)], reduction)
+    w = _per_example(weight, len(p), "mse_loss")
+    losses = [_scaled((pi - ti) ** 2, wi) for pi, ti, wi in zip(p, t, w)]
+    return _reduce_values(losses, reduction, None if weight is None else sum(w))
 
 
-def cross_entropy(input, target, reduction="mean"):
-    """-log softmax(logits)[target] per example; target = class indices.
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                  reduction="mean", label_smoothing=0.0):
+    """-log softmax(logits)[target] per example; target = class indices or probabilities.
 
     Tensors: F.cross_entropy (fused, derivative in microdl/fused.py). Values: logsumexp
-    written out with exp, sum and log, the max subtracted first so exp never overflows.
+    written out with exp, sum and log, the max subtracted first so exp never overflows;
+    then loss = sum(q) logsumexp - sum_c q_c z_c, with q from fused.class_weights (a one-hot
+    row for a plain class index), as the Tensor engine computes it.
     """
     if isinstance(input, Tensor):
-        return F.cross_entropy(input, target, reduction)
-    rows = [input] if isinstance(input[0], Value) else list(input)
-    targets = np.asarray(target).reshape(-1).astype(int).tolist()
-    if len(targets) != len(rows):
-        raise ValueError(f"cross_entropy: {len(rows)} rows of logits but {len(targets)} targets")
+        return F.cross_entropy(input, target, weight, size_average, ignore_index, reduce,
+                               reduction, label_smoothing)
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    rows = _rows(input)
+    n, classes = len(rows), len(rows[0])
+    t = np.asarray(target.data if isinstance(target, Tensor) else target)
+    probabilities = t.dtype.kind == "f" and t.size == n * classes and classes > 1
+    t = t.reshape((n, classes) if probabilities else (n,))
+    q, divisor = class_weights("cross_entropy", t, (n, classes), weight, ignore_index, label_smoothing)
     losses = []
-    for row, t in zip(rows, targets):
-        if not 0 <= t < len(row):
-            raise ValueError(f"cross_entropy: target {t} is not a class index for {len(row)} logits")
+    for row, q_row in zip(rows, q.tolist()):
         top = max(z.data for z in row)  # subtract the max: exp never overflows
         log_sum = Value.sum([(z - top).exp() for z in row]).log() + top
-        losses.append(log_sum - row[t])
-    return _reduce_values("cross_entropy", losses, reduction)
+        picked = [_scaled(z, c) for z, c in zip(row, q_row) if c != 0]
+        losses.append(_scaled(log_sum, sum(q_row)) - Value.sum(picked) if picked else Value(0.0))
+    return _reduce_values(losses, reduction, divisor)
 
 
-def binary_cross_entropy(input, target, reduction="mean"):
-    """-[y log p + (1 - y) log(1 - p)] for probabilities p = input, clipped away from 0 and 1.
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+             reduction="mean"):
+    """-weight[t] input[t] for log-probabilities (rows of Values, or a Tensor (N, C, ...))."""
+    if isinstance(input, Tensor):
+        return F.nll_loss(input, target, weight, size_average, ignore_index, reduce, reduction)
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    rows = _rows(input)
+    t = np.asarray(target.data if isinstance(target, Tensor) else target).reshape(len(rows))
+    picked, w_t, valid = class_targets("nll_loss", t, (len(rows), len(rows[0])), weight, ignore_index)
+    losses = [-_scaled(row[k], w) if ok else Value(0.0)
+              for row, k, w, ok in zip(rows, picked.tolist(), w_t.tolist(), valid.tolist())]
+    return _reduce_values(losses, reduction, w_t.sum())
 
-    Tensors: F.binary_cross_entropy (Tensor ops); Values: built from log, * and -.
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
+                         reduction="mean"):
+    """-w [y log p + (1 - y) log(1 - p)] for probabilities p = input, logs clamped at -100 as torch.
+
+    Tensors: F.binary_cross_entropy (fused); Values: built from log, * and -.
     """
     if isinstance(input, Tensor):
-        return F.binary_cross_entropy(input, _tensor_target(target, input), reduction)
+        return F.binary_cross_entropy(input, _tensor_target(target, input), weight, size_average,
+                                      reduce, reduction)
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     p = _values(input)
     t = _targets(target, len(p), "binary_cross_entropy")
-    eps = 1e-12
-    return _reduce_values("binary_cross_entropy",
-                          [-(yi * _clip(pi, eps).log() + (1 - yi) * _clip(1 - pi, eps).log())
-                           for pi, yi in zip(p, t)], reduction)
+    w = _per_example(weight, len(p), "binary_cross_entropy")
+    return _reduce_values([_scaled(-(yi * _clamped_log(pi) + (1 - yi) * _clamped_log(1 - pi)), wi)
+                           for pi, yi, wi in zip(p, t, w)], reduction)
 
 
-def binary_cross_entropy_with_logits(input, target, reduction="mean"):
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
+                                     reduction="mean", pos_weight=None):
     """Binary cross-entropy of sigmoid(input), computed stably.
 
     Tensors: F.binary_cross_entropy_with_logits (fused, derivative in microdl/fused.py);
-    Values: softplus(z) - z y, built from exp and log.
+    Values: w [pos_weight y softplus(-z) + (1 - y) softplus(z)], built from exp and log.
     """
     if isinstance(input, Tensor):
-        return F.binary_cross_entropy_with_logits(input, _tensor_target(target, input), reduction)
+        return F.binary_cross_entropy_with_logits(input, _tensor_target(target, input), weight,
+                                                  size_average, reduce, reduction, pos_weight)
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     z = _values(input)
     t = _targets(target, len(z), "binary_cross_entropy_with_logits")
-    # -log(s(z)^y (1 - s(z))^(1 - y)) = softplus(z) - z y
-    return _reduce_values("binary_cross_entropy_with_logits",
-                          [_softplus(zi) - zi * yi for zi, yi in zip(z, t)], reduction)
+    w = _per_example(weight, len(z), "binary_cross_entropy_with_logits")
+    pw = _per_example(pos_weight, len(z), "binary_cross_entropy_with_logits")
+    # -log(s(z)^y (1 - s(z))^(1 - y)) = y softplus(-z) + (1 - y) softplus(z); plain: softplus(z) - z y
+    losses = [_scaled(_softplus(zi) - zi * yi, wi) if pwi == 1 else
+              _scaled(_softplus(-zi) * (pwi * yi) + _softplus(zi) * (1 - yi), wi)
+              for zi, yi, wi, pwi in zip(z, t, w, pw)]
+    return _reduce_values(losses, reduction)
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    """KL(target || q) pointwise for LOG-probabilities input = log q, as torch.nn.functional.kl_div.
+
+    Each element: target (log target - input); 'batchmean' is the sum over the batch size.
+    Values: input a list of Values (log q), target numbers (a list of Values: summed flat).
+    """
+    if isinstance(input, Tensor):
+        return F.kl_div(input, target, size_average, reduce, reduction, log_target)
+    reduction = _legacy_reduction(size_average, reduce, reduction, allowed=("batchmean",))
+    x = _values(input)
+    t = _targets(target, len(x), "kl_div")
+    losses = [(math.exp(ti) * (ti - xi)) if log_target else
+              (ti * math.log(ti) - xi * ti if ti > 0 else xi * 0.0)  # 0 log 0 = 0
+              for xi, ti in zip(x, t)]
+    return _reduce_values(losses, "mean" if reduction == "batchmean" else reduction)
 
 
 def hinge_loss(scores, labels):
@@ -177,24 +252,32 @@ def _softplus(z):
     return z + (1 + (-z).exp()).log() if z.data >= 0 else (1 + z.exp()).log()
 
 
-def _clip(v, eps):
-    """A Value kept >= eps: its gradient is 1 inside, 0 where clipped."""
-    return v if v.data >= eps else v * 0 + eps
+def _clamped_log(v):
+    """log v, but never below -100 (PyTorch's BCE clamp): 0 gradient where clamped."""
+    return v.log() if v.data > math.exp(-100) else v * 0.0 - 100.0
 
 
 class _Loss(Module):
-    """A loss function as a Module: `CrossEntropyLoss(reduction="mean")(input, target)`."""
+    """A loss function as a Module; subclasses give torch's constructor arguments."""
     function = None
 
-    def __init__(self, reduction="mean"):
-        _check_reduction(type(self).__name__, reduction)
-        self.reduction = reduction
+    def __init__(self, size_average=None, reduce=None, reduction="mean"):
+        self.reduction = _legacy_reduction(size_average, reduce, reduction, self._extra_reductions)
+
+    _extra_reductions = ()
+
+    def _options(self):
+        """The keyword options (besides reduction) handed to the function."""
+        return {}
 
     def forward(self, input, target):
-        return type(self).function(input, target, self.reduction)
+        return type(self).function(input, target, reduction=self.reduction, **self._options())
 
     def extra_repr(self):
-        return f"reduction={self.reduction!r}" if self.reduction != "mean" else ""
+        shown = {k: v for k, v in self._options().items() if v is not None and v is not False}
+        parts = [f"{k}={v!r}" for k, v in shown.items()
+                 if not (k == "ignore_index" and v == -100) and not (k == "label_smoothing" and v == 0)]
+        return ", ".join(parts + ([f"reduction={self.reduction!r}"] if self.reduction != "mean" else []))
 
 
 class MSELoss(_Loss):
@@ -204,13 +287,62 @@ class MSELoss(_Loss):
 class CrossEntropyLoss(_Loss):
     function = cross_entropy
 
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                 reduction="mean", label_smoothing=0.0):
+        super().__init__(size_average, reduce, reduction)
+        self.weight, self.ignore_index, self.label_smoothing = weight, ignore_index, label_smoothing
+
+    def _options(self):
+        return {"weight": self.weight, "ignore_index": self.ignore_index,
+                "label_smoothing": self.label_smoothing}
+
+
+class NLLLoss(_Loss):
+    function = nll_loss
+
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                 reduction="mean"):
+        super().__init__(size_average, reduce, reduction)
+        self.weight, self.ignore_index = weight, ignore_index
+
+    def _options(self):
+        return {"weight": self.weight, "ignore_index": self.ignore_index}
+
 
 class BCELoss(_Loss):
     function = binary_cross_entropy
 
+    def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean"):
+        super().__init__(size_average, reduce, reduction)
+        self.weight = weight
+
+    def _options(self):
+        return {"weight": self.weight}
+
 
 class BCEWithLogitsLoss(_Loss):
     function = binary_cross_entropy_with_logits
+
+    def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean",
+                 pos_weight=None):
+        super().__init__(size_average, reduce, reduction)
+        self.weight, self.pos_weight = weight, pos_weight
+
+    def _options(self):
+        return {"weight": self.weight, "pos_weight": self.pos_weight}
+
+
+class KLDivLoss(_Loss):
+    """KL(target || q) for LOG-probabilities input = log q (torch's nn.KLDivLoss)."""
+    function = kl_div
+    _extra_reductions = ("batchmean",)
+
+    def __init__(self, size_average=None, reduce=None, reduction="mean", log_target=False):
+        super().__init__(size_average, reduce, reduction)
+        self.log_target = log_target
+
+    def _options(self):
+        return {"log_target": self.log_target}
 
 
 class HingeLoss(Module):
@@ -218,10 +350,3 @@ class HingeLoss(Module):
 
     def forward(self, input, target):
         return hinge_loss(input, target)
-
-
-class KLDivLoss(Module):
-    """KL(target || input) for probability vectors."""
-
-    def forward(self, input, target):
-        return kl_divergence(target, input)

@@ -8,12 +8,14 @@ A module finds its parts by looking at its own attributes, in the order they wer
   class says otherwise in `_item_names` (the scalar MLP names its parts `L1.N3.w0`).
 
 Anything else (numbers, strings, NumPy arrays such as BatchNorm's running statistics)
-is plain state, not a parameter.
+is plain state, not a parameter; NumPy arrays are its *buffers*, saved in
+`state_dict()` beside the parameters under PyTorch's names (`1.running_mean`).
 """
 from contextlib import contextmanager
 
 import numpy as np
 
+from ..io import CheckpointError, IncompatibleKeys
 from ..tensor import Tensor
 from ..value import Value
 
@@ -106,6 +108,63 @@ class Module:
                 if isinstance(value, np.ndarray):
                     yield (f"{prefix}.{attr}" if prefix else attr), value
 
+    # --- state: parameters and buffers by name, as torch's state_dict ---------------------
+
+    def _own_state(self):
+        """(name, parameter or buffer) held directly by this module: parameters first, in
+        the order they were set, then its NumPy arrays (buffers), as PyTorch orders them."""
+        for name, item in self._members():
+            if not isinstance(item, Module):
+                yield name, item
+        for attr, value in vars(self).items():
+            if isinstance(value, np.ndarray):
+                yield attr, value
+
+    def state_dict(self, *, destination=None, prefix="", keep_vars=False):
+        """{name: array} of every parameter and buffer, with PyTorch's key names
+        (`0.weight`, `1.running_mean`, `1.num_batches_tracked`). The arrays are copies;
+        keep_vars=True gives the parameters (Tensors, Values) and buffers themselves."""
+        state = {} if destination is None else destination
+        for module_prefix, module in self.named_modules():
+            for name, item in module._own_state():
+                key = prefix + (f"{module_prefix}.{name}" if module_prefix else name)
+                if keep_vars:
+                    state[key] = item
+                else:
+                    state[key] = np.array(item.data if isinstance(item, (Tensor, Value)) else item)
+        return state
+
+    def load_state_dict(self, state_dict, strict=True, assign=False):
+        """Copy a state_dict's arrays (NumPy, Tensors, or torch tensors) into this model.
+
+        strict=True: every key must match (else CheckpointError naming them); strict=False
+        loads the keys that match. A mis-shaped entry is always an error, and nothing is
+        changed unless everything fits. Returns (missing_keys, unexpected_keys), as torch.
+        assign is accepted for PyTorch's signature: the values are copied either way.
+        """
+        targets = self.state_dict(keep_vars=True)
+        missing = [key for key in targets if key not in state_dict]
+        unexpected = [key for key in state_dict if key not in targets]
+        if strict and (missing or unexpected):
+            raise CheckpointError(
+                f"{type(self).__name__}.load_state_dict: the state does not fit this model: "
+                + "; ".join(filter(None, [missing and f"missing {', '.join(missing)}",
+                                          unexpected and f"unexpected {', '.join(unexpected)}"]))
+                + ". Build the model with the same layers as the one that was saved, "
+                  "or pass strict=False to load the keys that match.")
+        arrays = {key: _as_numpy(state_dict[key]) for key in targets if key in state_dict}
+        for key, array in arrays.items():
+            shape = np.shape(targets[key].data if isinstance(targets[key], (Tensor, Value)) else targets[key])
+            if array.shape != shape:
+                raise CheckpointError(f"{key} has shape {array.shape}, the model expects {shape}")
+        for key, array in arrays.items():
+            target = targets[key]
+            if isinstance(target, Value):
+                target.data = float(array)
+            else:
+                (target.data if isinstance(target, Tensor) else target)[...] = array
+        return IncompatibleKeys(missing, unexpected)
+
     def num_parameters(self):
         """How many numbers the parameters hold."""
         return sum(getattr(p, "size", 1) for p in self.parameters())
@@ -174,6 +233,16 @@ def evaluation_mode(model):
                 vars(module).pop("training", None)  # it used the class default again
             else:
                 module.training = training
+
+
+def _as_numpy(value):
+    """A state_dict entry as a NumPy array: from an array, a number, a Tensor or Value, or a
+    torch tensor (anything with .detach() and __array__), without importing torch."""
+    if isinstance(value, (Tensor, Value)):
+        return np.asarray(value.data)
+    if hasattr(value, "detach"):
+        value = value.detach()
+    return np.asarray(value)
 
 
 def _is_part(item):
