@@ -113,17 +113,19 @@ def main(argv=None):
     from microdl import viz
     fig = viz.plot_activations()
     fig.set_size_inches(13.0, 7.4)  # a 16:9 slide at its natural size (the layout is constrained)
-    save(fig, args, "activations.png")
+    save(fig, args, "activations.png", "Activation functions and their derivatives: where each saturates or dies")
     fig, pair = viz.style.new_figure(1, 2, width=12.0, height=5.4, layout="constrained")  # fits a slide
     viz.plot_softmax([2.0, 1.0, 0.1, -1.0], ax=pair)
-    save(fig, args, "softmax.png")
+    save(fig, args, "softmax.png", "Softmax turns logits (any real numbers) into probabilities that sum to 1")
     X, y = spirals(300 if args.quick else 600, seed=args.seed)
     epochs = QUICK_EPOCHS if args.quick else EPOCHS
     histories = {name: measure(name, X, y, epochs, args.seed) for name in NETWORKS}
-    save(gradient_figure(histories, epochs), args, "gradient_norms.png")
+    save(gradient_figure(histories, epochs), args, "gradient_norms.png",
+         "Gradient norm per layer (layer 1 .. 9): sigmoid vanishes, ReLU stays level, too-large weights explode")
     history, before = dead_relus(X, y, epochs, args.seed)
     save(viz.plot_dead_relus(history, start=before, title=f"Dead ReLUs with a too-large learning rate "
-                                                          f"(SGD, lr = {DEAD_RELU_LR})"), args, "dead_relus.png")
+                                                          f"(SGD, lr = {DEAD_RELU_LR})"), args, "dead_relus.png",
+         "Dead ReLUs: a too-large learning rate kills units from step 0 on")
     finish(args)
     return histories
 

@@ -42,8 +42,10 @@ def main(argv=None):
         scores = train.evaluate(model, loss_fn, (X, y))
         snapshots.append((f"after {mark} steps", snapshot(model)))
         print(f"  step {mark:3d}: loss {scores['loss']:.4f}, training accuracy {scores['accuracy']:.0%}")
-    save(viz.plot_boundary_evolution(snapshots, X, y), args, "boundary_evolution.png")
-    save(viz.plot_decision_boundary(model, X, y), args, "decision_boundary.png")
+    save(viz.plot_boundary_evolution(snapshots, X, y), args, "boundary_evolution.png",
+         "The decision boundary bends around the moons as the MLP of Values trains")
+    save(viz.plot_decision_boundary(model, X, y), args, "decision_boundary.png",
+         "The trained MLP's decision boundary on the two moons")
     finish(args)
     return scores["accuracy"]
 

@@ -57,10 +57,11 @@ def main(argv=None):
     fig = viz.plot_convolution_steps(IMAGE, KERNEL, cells=[(0, 0)])
     fig.text(0.02, 0.0, "Step 1 of 9. The window then slides one column right, and row by row down: "
                         "convolution.gif shows all 9 steps.", va="top", fontsize=viz.style.FONT_SIZE + 2)
-    save(fig, args, "convolution_steps.png")
-    save(viz.animate_convolution(IMAGE, KERNEL), args, "convolution.gif")
-    save(viz.plot_pooling_steps(POOL_INPUT, cells=[(0, 0), (1, 1)]), args, "pooling_steps.png")
-    save(viz.animate_pooling(POOL_INPUT), args, "pooling.gif")
+    save(fig, args, "convolution_steps.png", "Convolution, step 1 of 9: multiply the window by the kernel, add")
+    save(viz.animate_convolution(IMAGE, KERNEL), args, "convolution.gif", "Convolution: all 9 steps")
+    save(viz.plot_pooling_steps(POOL_INPUT, cells=[(0, 0), (1, 1)]), args, "pooling_steps.png",
+         "Max pooling, 2 of 4 steps: keep the largest number of each 2x2 block")
+    save(viz.animate_pooling(POOL_INPUT), args, "pooling.gif", "Max pooling: all 4 steps")
 
     n_train, n_test, epochs = (QUICK_TRAIN, QUICK_TEST, QUICK_EPOCHS) if args.quick else (TRAIN, TEST, EPOCHS)
     X, y = shapes(n_train, seed=args.seed)
@@ -72,10 +73,11 @@ def main(argv=None):
                         progress=None if not args.quick else False)
     print(f"  a CNN on {n_train} shape images, {epochs} epochs: test accuracy "
           f"{history.epoch['val_accuracy'][-1]:.0%} ({', '.join(SHAPE_CLASSES)})")
-    save(viz.plot_history(history), args, "shapes_training.png")
-    save(viz.plot_filters(model.layers[0]), args, "shapes_filters.png")
+    save(viz.plot_history(history), args, "shapes_training.png", "A small CNN learns the shapes: loss and accuracy")
+    save(viz.plot_filters(model.layers[0]), args, "shapes_filters.png", "The 8 kernels of its first convolution")
     # what the two convolutions detect (after their ReLU); 6 channels each fit a slide
-    save(viz.plot_feature_maps(model, Xt[0], layers=[1, 4], max_channels=6), args, "shapes_feature_maps.png")
+    save(viz.plot_feature_maps(model, Xt[0], layers=[1, 4], max_channels=6), args, "shapes_feature_maps.png",
+         "What its two convolutions detect in one image (after ReLU)")
     finish(args)
     return history.epoch["val_accuracy"][-1]
 

@@ -145,9 +145,11 @@ def main(argv=None):
               + (" - the quick run; the full run pretrains on all 42,000" if args.quick else ""))
 
     from microdl import viz
-    save(comparison_figure(model, transfer, scratch, frozen), args, "transfer_vs_scratch.png")
+    save(comparison_figure(model, transfer, scratch, frozen), args, "transfer_vs_scratch.png",
+         "Transfer (frozen backbone, new head) vs the same CNN from scratch, same images and epochs")
     predicted = train.predict(model, Xbt).argmax(axis=1)
-    save(viz.plot_confusion_matrix(ybt, predicted, [names[k] for k in new]), args, "transfer_confusion.png")
+    save(viz.plot_confusion_matrix(ybt, predicted, [names[k] for k in new]), args, "transfer_confusion.png",
+         "The transferred model on the 3 new classes (test images)")
     finish(args)
     return accuracy
 
