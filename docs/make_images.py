@@ -20,7 +20,7 @@ def main():
     y.backward()
     viz.draw_graph(y, params=neuron, show_local=True, renderer="builtin").save(IMAGES / "perceptron_graph.png")
     size, price = house_prices(50, seed=0)
-    viz.compare_batch_sizes(size, price, (1, 16, None), 0.1, 3).savefig(
+    viz.compare_batch_sizes(size, price, (1, 10, None), 0.1, 3, 30).savefig(
         IMAGES / "sgd_vs_batch.png", dpi=80, bbox_inches="tight")
     image = [[1, 1, 1, 0, 0], [0, 1, 1, 1, 0], [0, 0, 1, 1, 1], [0, 0, 1, 1, 0], [0, 1, 1, 0, 0]]
     kernel = [[1, 0, 1], [0, 1, 0], [1, 0, 1]]

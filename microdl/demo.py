@@ -54,7 +54,10 @@ def save(figure, args, name, caption=None):
             plt.close(figure)  # keep memory flat across a tour of many figures
     elif _is_matplotlib_animation(figure):  # a GIF with Pillow (no ffmpeg needed)
         from matplotlib.animation import PillowWriter
-        figure.save(path, writer=PillowWriter(fps=1), dpi=72)
+        # the animation's own pace (a path growing moves at ~7 frames a second, not 1),
+        # at the dpi of the still figures so a GIF is as large on a slide as a PNG
+        fps = 1000 / getattr(figure, "_interval", 1000)
+        figure.save(path, writer=PillowWriter(fps=fps), dpi=110)
     else:
         figure.save(path)
     recorder = _RECORDER.get()

@@ -6,11 +6,11 @@ import pytest
 from microdl import cli
 
 FIGURES = {
-    "perceptron": ["perceptron.png", "perceptron_graph.png"],
+    "perceptron": ["perceptron.png", "perceptron_graph.png", "mlp.png"],
     "backprop": ["backprop_graph.png", "backprop.gif"],
     "losses": ["losses.png"],
     "gradient_descent": ["learning_rates.png", "optimizers.png"],
-    "sgd_vs_batch": ["sgd_vs_batch.png"],
+    "sgd_vs_batch": ["epochs.png", "sgd_vs_batch.png"],
     "activations": ["activations.png", "softmax.png", "gradient_norms.png", "dead_relus.png"],
     "moons_mlp": ["boundary_evolution.png", "decision_boundary.png"],
     "convolution": ["convolution_steps.png", "convolution.gif", "pooling_steps.png", "pooling.gif",

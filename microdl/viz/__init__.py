@@ -25,13 +25,13 @@ from .features import plot_feature_maps, plot_filters
 from .graph import BackpropAnimation, GraphDrawing, animate_backprop, draw_graph
 from .landscape import (animate_descent, batch_trajectory, compare_batch_sizes, compare_learning_rates,
                         compare_optimizers, descent_path, linear_regression_loss, plot_landscape,
-                        plot_surface, quadratic_bowl, rosenbrock)
+                        plot_epochs, plot_surface, quadratic_bowl, rosenbrock)
 from .network import draw_network
 from .style import projector
 
 __all__ = ["draw_graph", "GraphDrawing", "animate_backprop", "BackpropAnimation", "quadratic_bowl", "rosenbrock",
            "linear_regression_loss", "descent_path", "plot_landscape", "compare_optimizers", "compare_learning_rates",
-           "plot_surface", "animate_descent", "batch_trajectory", "compare_batch_sizes", "plot_activation",
+           "plot_surface", "animate_descent", "batch_trajectory", "compare_batch_sizes", "plot_epochs", "plot_activation",
            "plot_activations", "plot_softmax", "plot_convolution_steps", "animate_convolution", "plot_pooling_steps",
            "animate_pooling", "plot_feature_maps", "plot_filters", "plot_decision_boundary", "plot_boundary_evolution",
            "draw_network", "plot_history", "plot_gradient_norms", "plot_gradient_profile", "plot_dead_relus", "plot_confusion_matrix",

@@ -158,14 +158,18 @@ def add_colorbar(figure, filled, levels, ax):
 
 
 def _colorbar_ticks(levels, most=8):
-    """At most `most` ticks: on log levels the powers of ten (and 0), else every k-th level."""
+    """At most `most` ticks: on log levels the powers of ten, else every k-th level.
+
+    A log scale has no 0: the bottom band (0 up to the first level) keeps its colour
+    but gets no tick.
+    """
     values = levels.values
     if levels.is_log:
         positive = np.where(values > 0, values, 1.0)
         powers = values[(values > 0) & np.isclose(10 ** np.round(np.log10(positive)), values)]
         if 3 <= len(powers) <= most:
-            ticks = np.concatenate([[0.0], powers]) if values[0] == 0 else powers
-            return np.union1d(ticks, values[-1:])       # and the top level, to read the range
+            return np.union1d(powers, values[-1:])       # and the top level, to read the range
+        values = values[values > 0]
     step = max(1, math.ceil(len(values) / most))
     return values[::step]
 
