@@ -70,11 +70,17 @@ def cmd_tour(args):
     out = Path(args.out)
     _check_writable(out)
     started = time.perf_counter()
-    lessons = list_lessons()
+    lessons, figures = list_lessons(), []
+    from .demo import recording
+    from .tour import write_index
     for i, (name, path) in enumerate(lessons.items(), 1):
         print(f"\n=== {i}/{len(lessons)}  {name} " + "=" * max(0, 60 - len(name)))
-        run_lesson(path, ([] if args.full else ["--quick"]) + ["--out", str(out / name), "--seed", str(args.seed)])
-    print(f"\nTour done in {time.perf_counter() - started:.1f} s. Figures are in {out.resolve()}/")
+        with recording() as saved:
+            run_lesson(path, ([] if args.full else ["--quick"]) + ["--out", str(out / name), "--seed", str(args.seed)])
+        figures.append((name, f"{summary(path)}", saved))
+    index = write_index(out, figures)
+    print(f"\nTour done in {time.perf_counter() - started:.1f} s. Figures are in {out.resolve()}/; "
+          f"browse them all: {index.resolve()}")
     return 0
 
 

@@ -4,10 +4,15 @@
     save(fig, args, "perceptron.png")  # writes into args.out and says where
 """
 import argparse
+import contextvars
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["demo_args", "save", "finish"]
+__all__ = ["demo_args", "save", "finish", "recording"]
+
+#: the list save() appends (path, caption) to, inside `with recording():` (the tour's index)
+_RECORDER = contextvars.ContextVar("microdl_demo_recorder", default=None)
 
 
 def demo_args(doc, argv=None, options=None):
@@ -36,8 +41,11 @@ def demo_args(doc, argv=None, options=None):
     return args
 
 
-def save(figure, args, name):
-    """Save a matplotlib Figure or a graph (anything with .save) as args.out/name."""
+def save(figure, args, name, caption=None):
+    """Save a matplotlib Figure or a graph (anything with .save) as args.out/name.
+
+    caption: one line saying what the figure shows (default: the figure's title), for the
+    tour's figures/index.html."""
     path = args.out / name
     if hasattr(figure, "savefig"):
         figure.savefig(path, dpi=110, bbox_inches="tight")
@@ -52,8 +60,30 @@ def save(figure, args, name):
         figure.save(path, writer=PillowWriter(fps=fps), dpi=110)
     else:
         figure.save(path)
+    recorder = _RECORDER.get()
+    if recorder is not None:
+        recorder.append((path, caption or title_of(figure)))
     print(f"  saved {path}")
     return path
+
+
+@contextmanager
+def recording():
+    """`with recording() as saved:` every save() inside appends (path, caption) to `saved`."""
+    saved = []
+    token = _RECORDER.set(saved)
+    try:
+        yield saved
+    finally:
+        _RECORDER.reset(token)
+
+
+def title_of(figure):
+    """A figure's title on one line ('' if it has none): its suptitle, else its first axes title."""
+    fig = getattr(figure, "_fig", None) or getattr(figure, "fig", None) or figure
+    texts = [getattr(getattr(fig, "_suptitle", None), "get_text", lambda: "")()]
+    texts += [ax.get_title() for ax in getattr(fig, "axes", [])]
+    return " ".join(next((t for t in texts if t and t.strip()), "").split())
 
 
 def _is_matplotlib_animation(figure):

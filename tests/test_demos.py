@@ -17,7 +17,7 @@ FIGURES = {
                     "explore_convolution.png", "shapes_training.png", "shapes_filters.png", "shapes_feature_maps.png", "draw_pad.png"],
     "mnist": ["training_curves.png", "confusion_matrix.png", "misclassified.png", "feature_maps.png",
               "filters.png"],
-    "transfer_learning": ["transfer_curves.png", "transfer_confusion.png"],
+    "transfer_learning": ["transfer_vs_scratch.png", "transfer_confusion.png"],
 }
 
 

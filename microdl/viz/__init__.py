@@ -14,7 +14,8 @@ from .boundary import plot_boundary_evolution, plot_decision_boundary
 from .canvas import Control, Figure, Scene
 from .convolution import (animate_convolution, animate_pooling, explore_convolution, plot_convolution_steps,
                           plot_pooling_steps)
-from .curves import plot_confusion_matrix, plot_dead_relus, plot_gradient_norms, plot_history, plot_misclassified
+from .curves import (plot_confusion_matrix, plot_dead_relus, plot_gradient_norms, plot_gradient_profile,
+                     plot_history, plot_misclassified)
 from .features import plot_feature_maps, plot_filters
 from .graph import BackpropAnimation, GraphDrawing, animate_backprop, draw_graph, explore_backprop
 from .landscape import (animate_descent, batch_trajectory, compare_batch_sizes, compare_learning_rates,
