@@ -44,7 +44,8 @@ class Value:
     (-3.0, 2.0)
     """
     __slots__ = ("data", "grad", "_prev", "_op", "_local", "label", "requires_grad",
-                 "_grad_arrived")  # set by backward() on the leaves it reaches; see has_grad
+                 "_grad_arrived",   # set by backward() on the leaves it reaches; see has_grad
+                 "_backward_record")  # autodiff.backward_record: passes since zero_grad()
 
     def __init__(self, data, _children=(), _op="", _local=(), label=""):
         if type(data) is not float:
