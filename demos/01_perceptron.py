@@ -2,16 +2,19 @@
 
 A single neuron computes y = sigmoid(w1*x1 + w2*x2 + w3*x3 + b). After y.backward(),
 every weight knows how much y would change if it moved a little: dy/dw_i = x_i * y(1-y).
+Stack neurons into layers and layers into a network (an MLP): every arrow is a weight,
+every neuron computes the same weighted sum and activation as this one (mlp.png).
 """
 
 from microdl import Value
 from microdl.demo import demo_args, finish, save
-from microdl.nn import Neuron
+from microdl.nn import MLP, Neuron
 
 # --- settings -------------------------------------------------------------------------
 INPUTS = [1.0, 0.0, 1.0]          # X1, X2, X3
 WEIGHTS = [0.3, 0.5, 0.2]         # w1, w2, w3
 BIAS = -0.1
+NETWORK = [4, 3, 1]               # two hidden layers of tanh neurons, one output
 
 
 def main(argv=None):
@@ -33,6 +36,10 @@ def main(argv=None):
     from microdl import viz
     save(viz.draw_network(neuron, inputs=INPUTS, input_names=["X1", "X2", "X3"]), args, "perceptron.png")
     save(viz.draw_graph(y, params=neuron, show_local=True), args, "perceptron_graph.png")
+    network = MLP(len(INPUTS), NETWORK, activation="tanh", seed=args.seed + 1)
+    print(f"  a network of such neurons: {len(network.parameters())} weights and biases, "
+          f"output {network(INPUTS).data:.4f} for the same inputs")
+    save(viz.draw_network(network, inputs=INPUTS, input_names=["X1", "X2", "X3"]), args, "mlp.png")
     finish(args)
     return y
 

@@ -3,6 +3,8 @@
 For L = (a*b + c) * f we walk the graph backwards. Each node's gradient is the
 gradient of the node it feeds (upstream) times its own local derivative:
 dL/dx = dL/d(out) * d(out)/dx. The engine does exactly this; finite differences agree.
+Then click through it: viz.explore_backprop(L) steps through the forward pass node by
+node and the backward pass arrow by arrow (--show opens it in a window: arrow keys step).
 """
 
 from microdl import Value, gradcheck, topological_order
@@ -52,6 +54,13 @@ def main(argv=None):
     from microdl import viz
     save(viz.draw_graph(L, show_local=True), args, "backprop_graph.png")
     save(viz.animate_backprop(L), args, "backprop.gif")
+    explorer = viz.explore_backprop(L)  # forward node by node, then backward arrow by arrow
+    print(f"  explore_backprop: {len(explorer)} steps, e.g. {explorer.step(9).current.subtitle}")
+    save(explorer.figure(), args, "explore_backprop_step.png")  # one backward step
+    explorer.save(args.out / "explore_backprop.gif", dpi=50 if args.quick else None)
+    print(f"  saved {args.out / 'explore_backprop.gif'}")
+    if args.show:
+        explorer.show(block=False)
     finish(args)
     return leaves
 

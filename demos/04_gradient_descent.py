@@ -8,20 +8,36 @@ RMSprop change how the steps are taken; on the same bowl they take different pat
 
 from microdl.demo import demo_args, finish, save
 
+EXPLORER_LR = 0.25        # the explorer's setting to save: just above 2/10, the bowl's limit
+
+
+def plain_text(formula):
+    """A figure's mathtext formula as a terminal shows it: $L = \\frac{1}{2}\\,(w_1^2 ...)$
+    -> L = 1/2 (w1^2 + 10 w2^2)."""
+    for tex, text in ((r"\frac{1}{2}", "1/2 "), (r"\,", " "), ("$", ""), ("_", ""), ("{", ""), ("}", "")):
+        formula = formula.replace(tex, text)
+    return " ".join(formula.split()).replace("( ", "(")
+
 
 def main(argv=None):
     args = demo_args(__doc__, argv)
     print(__doc__.strip().splitlines()[0])
     from microdl import viz
+    from microdl.viz.landscape import best_learning_rate
     bowl = viz.quadratic_bowl()
-    print(f"  the bowl: {bowl.formula}; start {bowl.start}, minimum {bowl.minimum}")
+    print(f"  the bowl: {plain_text(bowl.formula)}; start {bowl.start}, minimum {bowl.minimum}")
     for lr in bowl.learning_rate_examples:
         path = viz.descent_path(bowl, optimizer="sgd", lr=lr)
         outcome = f"diverged after {path.steps} steps" if path.diverged else \
             f"loss {path.losses[0]:.3g} -> {path.losses[-1]:.3g} in {path.steps} steps"
         print(f"    lr = {lr:<6g} {outcome}")
     save(viz.compare_learning_rates(bowl), args, "learning_rates.png")
+    for name in ("sgd", "momentum", "adam", "rmsprop"):
+        print(f"    {name:<9} best steady lr from the grid: {best_learning_rate(bowl, name):g}")
     save(viz.compare_optimizers(bowl), args, "optimizers.png")
+    explorer = viz.explore_landscape(bowl).set(lr=EXPLORER_LR)   # explorer.show(): the sliders
+    print(f"  explorer at lr = {EXPLORER_LR:g}: {explorer.path()!r}")
+    save(explorer, args, "explorer_diverging.png")
     if not args.quick:
         rosenbrock = viz.rosenbrock()
         save(viz.compare_optimizers(rosenbrock), args, "optimizers_rosenbrock.png")

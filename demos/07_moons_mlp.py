@@ -12,9 +12,13 @@ from microdl.nn import losses
 
 # --- settings -------------------------------------------------------------------------
 POINTS, NOISE = 100, 0.1
-STEPS, QUICK_STEPS = 100, 30
-SNAPSHOTS = (0, 5, 20, 100)          # steps at which to draw the boundary
+STEPS, QUICK_STEPS = 100, 80       # quick too: enough steps for the boundary to bend around the moons
+SNAPSHOTS = (0, 10)                  # and the last step: when to draw the boundary (3 panels fit a slide)
 ALPHA = 1e-4                         # L2 regularisation strength
+# the loss landscape: SGD, mini-batch and full batch from one start, on a plane (Li et al.)
+LANDSCAPE_LRS = (0.05, 0.2, 0.5)     # for batch sizes 1, 16 and all 100
+LANDSCAPE_EPOCHS, QUICK_LANDSCAPE_EPOCHS = 10, 2
+LANDSCAPE_GRID, QUICK_LANDSCAPE_GRID = 25, 15
 
 
 def main(argv=None):
@@ -33,20 +37,36 @@ def main(argv=None):
         return losses.hinge_loss(scores, labels) + losses.l2_regularization(model.parameters(), ALPHA)
 
     steps = QUICK_STEPS if args.quick else STEPS
-    marks = [s for s in SNAPSHOTS if s <= steps] if not args.quick else [0, 5, 15, steps]
     snapshots, done = [("before training", snapshot(model))], 0
-    history = None
-    for mark in marks[1:]:
-        history = train.fit(model, loss_fn, optimizer, (X, y), epochs=mark - done, batch_size=None,
-                            scheduler=schedule, progress=False)
+    for mark in (*SNAPSHOTS[1:], steps):
+        train.fit(model, loss_fn, optimizer, (X, y), epochs=mark - done, batch_size=None,
+                  scheduler=schedule, progress=False)
         done = mark
+        # measured after the last update, on all points: the same model the figure draws
+        scores = train.evaluate(model, loss_fn, (X, y))
         snapshots.append((f"after {mark} steps", snapshot(model)))
-        print(f"  step {mark:3d}: loss {history.epoch['loss'][-1]:.4f}, "
-              f"training accuracy {history.epoch['accuracy'][-1]:.0%}")
-    save(viz.plot_boundary_evolution(snapshots, X, y), args, "boundary_evolution.png")
-    save(viz.plot_decision_boundary(model, X, y), args, "decision_boundary.png")
+        print(f"  step {mark:3d}: loss {scores['loss']:.4f}, training accuracy {scores['accuracy']:.0%}")
+    save(viz.plot_boundary_evolution(snapshots, X, y), args, "boundary_evolution.png",
+         "The decision boundary bends around the moons as the MLP of Values trains")
+    save(viz.plot_decision_boundary(model, X, y), args, "decision_boundary.png",
+         "The trained MLP's decision boundary on the two moons")
+    save(loss_landscape(X, y, args), args, "loss_landscape.png",
+         "The real loss around the trained weights, with SGD, mini-batch and full-batch runs projected")
     finish(args)
-    return history.epoch["accuracy"][-1]
+    return scores["accuracy"]
+
+
+def loss_landscape(X, y, args):
+    """The real landscape around trained weights, with three runs from one start projected."""
+    from microdl import viz
+    start = nn.MLP(2, [16, 16, 1], seed=args.seed)           # the same start as the lesson's model
+
+    def loss_fn(scores, labels):
+        return losses.hinge_loss(scores, labels) + losses.l2_regularization(start.parameters(), ALPHA)
+    return viz.plot_loss_landscape(start, (X, y), loss_fn, batch_sizes=(1, 16, None), lr=LANDSCAPE_LRS,
+                                   epochs=QUICK_LANDSCAPE_EPOCHS if args.quick else LANDSCAPE_EPOCHS,
+                                   resolution=QUICK_LANDSCAPE_GRID if args.quick else LANDSCAPE_GRID,
+                                   seed=args.seed)
 
 
 if __name__ == "__main__":

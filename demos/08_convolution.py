@@ -29,6 +29,8 @@ POOL_INPUT = np.array([[1, 1, 2, 4],
                        [1, 2, 3, 4]], dtype=float)
 TRAIN, TEST, EPOCHS = 3000, 600, 4
 QUICK_TRAIN, QUICK_TEST, QUICK_EPOCHS = 800, 200, 2
+# a triangle drawn on the drawing pad: one stroke through (x, y) pixel points
+DRAWN = [[[14, 5], [23, 21], [5, 21], [14, 5]]]
 
 
 def by_hand():
@@ -53,10 +55,18 @@ def main(argv=None):
     print(__doc__.strip().splitlines()[0])
     from microdl import viz
     by_hand()
-    save(viz.plot_convolution_steps(IMAGE, KERNEL), args, "convolution_steps.png")
-    save(viz.animate_convolution(IMAGE, KERNEL), args, "convolution.gif")
-    save(viz.plot_pooling_steps(POOL_INPUT), args, "pooling_steps.png")
-    save(viz.animate_pooling(POOL_INPUT), args, "pooling.gif")
+    # one step fits a slide (the first, as printed above); the GIF shows all 9
+    fig = viz.plot_convolution_steps(IMAGE, KERNEL, cells=[(0, 0)])
+    fig.text(0.02, 0.0, "Step 1 of 9. The window then slides one column right, and row by row down: "
+                        "convolution.gif shows all 9 steps.", va="top", fontsize=viz.style.FONT_SIZE + 2)
+    save(fig, args, "convolution_steps.png", "Convolution, step 1 of 9: multiply the window by the kernel, add")
+    save(viz.animate_convolution(IMAGE, KERNEL), args, "convolution.gif", "Convolution: all 9 steps")
+    save(viz.plot_pooling_steps(POOL_INPUT, cells=[(0, 0), (1, 1)]), args, "pooling_steps.png",
+         "Max pooling, 2 of 4 steps: keep the largest number of each 2x2 block")
+    save(viz.animate_pooling(POOL_INPUT), args, "pooling.gif", "Max pooling: all 4 steps")
+    # poke at it: output[1, 2] with kernel[0, 1] set to 2 (viz.explore_convolution().show() to click)
+    poke = viz.explore_convolution(IMAGE, KERNEL).set(row=1, col=2, kernel_row=0, kernel_col=1, weight=2)
+    save(poke, args, "explore_convolution.png", "Convolution you can poke: one output cell, its window and sum")
 
     n_train, n_test, epochs = (QUICK_TRAIN, QUICK_TEST, QUICK_EPOCHS) if args.quick else (TRAIN, TEST, EPOCHS)
     X, y = shapes(n_train, seed=args.seed)
@@ -68,9 +78,15 @@ def main(argv=None):
                         progress=None if not args.quick else False)
     print(f"  a CNN on {n_train} shape images, {epochs} epochs: test accuracy "
           f"{history.epoch['val_accuracy'][-1]:.0%} ({', '.join(SHAPE_CLASSES)})")
-    save(viz.plot_history(history), args, "shapes_training.png")
-    save(viz.plot_filters(model.layers[0]), args, "shapes_filters.png")
-    save(viz.plot_feature_maps(model, Xt[0]), args, "shapes_feature_maps.png")
+    save(viz.plot_history(history), args, "shapes_training.png", "A small CNN learns the shapes: loss and accuracy")
+    save(viz.plot_filters(model.layers[0]), args, "shapes_filters.png", "The 8 kernels of its first convolution")
+    # what the two convolutions detect (after their ReLU); 6 channels each fit a slide
+    save(viz.plot_feature_maps(model, Xt[0], layers=[1, 4], max_channels=6), args, "shapes_feature_maps.png",
+         "What its two convolutions detect in one image (after ReLU)")
+    pad = viz.draw_pad(model, SHAPE_CLASSES, strokes=DRAWN, features=True)   # pad.show(): draw your own
+    print(f"  the drawn triangle, as the CNN sees it: {pad.classes[int(pad.probabilities().argmax())]} "
+          f"({pad.probabilities().max():.0%})")
+    save(pad, args, "draw_pad.png", "A drawing pad: the CNN names what was drawn")
     finish(args)
     return history.epoch["val_accuracy"][-1]
 

@@ -4,8 +4,12 @@ Two convolution layers learn edge and texture detectors, pooling shrinks the map
 small fully connected head turns them into 10 class scores. Trained with Adam and a
 cosine learning-rate schedule; the figures show the training curves, the confusion
 matrix, the mistakes it makes, and what the first layers see.
+The full run (10 epochs on all 60,000 images, about 4 minutes) reaches >= 91% on the
+10,000 test images; --quick is a 30-second preview (2,000 images, 2 epochs, a half-width
+CNN) that reaches about 75-80%.
 Data: the Debian package dataset-fashion-mnist, $MICRODL_DATA, ~/.cache/microdl, or a
-download; with --quick and no data installed, the procedural `shapes` images stand in.
+download (full run only); where the data cannot be found, quick and full runs alike say
+so and use the procedural `shapes` images instead.
 """
 import time
 
@@ -42,16 +46,21 @@ def load(dataset, quick, seed):
     try:
         X, y = load_split("train", download=not quick)
         Xt, yt = load_split("test", download=not quick)
-    except DatasetNotFoundError as error:
-        if not quick:
-            raise
-        print(f"  {name} is not installed ({str(error).splitlines()[0]}); using the shapes images")
+    except (DatasetNotFoundError, OSError) as error:
+        print(missing_data_message(name, error))
         X, y = shapes(QUICK_TRAIN, seed=seed)
         Xt, yt = shapes(QUICK_TEST, seed=seed + 1)
-        return X, y, Xt, yt, SHAPE_CLASSES, "shapes"
+        return X, y, Xt, yt, SHAPE_CLASSES, "shapes (stand-in)"
     if quick:
         X, y, Xt, yt = X[:QUICK_TRAIN], y[:QUICK_TRAIN], Xt[:QUICK_TEST], yt[:QUICK_TEST]
     return X, y, Xt, yt, classes, name
+
+
+def missing_data_message(name, error):
+    """One message, the same in quick and full runs: what is missing, how to fix it, what we do."""
+    details = "\n".join("    " + line.strip() for line in str(error).strip().splitlines())
+    return (f"  {name} was not found, so this lesson uses the procedural shapes images "
+            f"({len(SHAPE_CLASSES)} classes) instead. Why:\n{details}")
 
 
 def train_model(X, y, Xt, yt, epochs, seed=0, width=16, progress=None):
@@ -67,6 +76,19 @@ def train_model(X, y, Xt, yt, epochs, seed=0, width=16, progress=None):
     return model, history, time.perf_counter() - started
 
 
+def filter_figure(model, start, epochs):
+    """The first layer's 5x5 kernels, each on its own colour scale, and how far training moved them."""
+    from microdl import viz
+    kernels = model.layers[0].weight.data
+    moved = np.linalg.norm(kernels - start) / np.linalg.norm(start)
+    print(f"  the first layer's kernels moved {moved:.0%} away from their random start (|W - W0| / |W0|)")
+    meaning = ("still mostly their random start: too little training for edge detectors to form"
+               if moved < 0.3 else "red: where a kernel wants bright pixels, blue: dark ones")
+    return viz.plot_filters(model.layers[0], per_filter=True,
+                            title=f"First-layer kernels after {epochs} epochs: {moved:.0%} changed from "
+                                  f"their random start\n({meaning})")
+
+
 def options(parser):
     parser.add_argument("--dataset", choices=["fashion", "mnist"], default="fashion")
     parser.add_argument("--epochs", type=int, default=None, help=f"default {EPOCHS} (2 with --quick)")
@@ -79,21 +101,28 @@ def main(argv=None):
     epochs = args.epochs or (2 if args.quick else EPOCHS)
     print(f"  {name}: {len(X):,} training and {len(Xt):,} test images of {X.shape[2]}x{X.shape[3]}, "
           f"{len(classes)} classes; {epochs} epochs at batch size {BATCH_SIZE}")
+    first_kernels = build_model(args.seed, width=8 if args.quick else 16).layers[0].weight.data.copy()
     model, history, seconds = train_model(X, y, Xt, yt, epochs, args.seed, width=8 if args.quick else 16,
                                           progress=None if not args.quick else False)
     test_accuracy = history.epoch["val_accuracy"][-1]
     print(f"  trained in {seconds:.0f} s: test accuracy {test_accuracy:.2%} "
-          f"(train {history.epoch['accuracy'][-1]:.2%})")
+          f"(train {history.epoch['accuracy'][-1]:.2%})"
+          + (" - a quick preview; the full run (without --quick) reaches >= 91% on Fashion-MNIST"
+             if args.quick else ""))
 
     from microdl import viz
     predicted = train.predict(model, Xt).argmax(axis=1)
-    save(viz.plot_history(history), args, "training_curves.png")
-    save(viz.plot_confusion_matrix(yt, predicted, classes), args, "confusion_matrix.png")
-    wrong = np.flatnonzero(predicted != yt)
-    save(viz.plot_misclassified(Xt[wrong], yt[wrong], predicted[wrong], classes, max_images=16),
-         args, "misclassified.png")
-    save(viz.plot_feature_maps(model, Xt[0]), args, "feature_maps.png")
-    save(viz.plot_filters(model.layers[0]), args, "filters.png")
+    save(viz.plot_history(history), args, "training_curves.png",
+         f"A CNN on {name}: loss and accuracy, training vs test")
+    save(viz.plot_confusion_matrix(yt, predicted, classes), args, "confusion_matrix.png",
+         "Which classes it confuses (test images)")
+    save(viz.plot_misclassified(Xt, yt, predicted, classes, max_images=18, ncols=6), args, "misclassified.png",
+         "Test images it gets wrong, titled true → predicted")
+    # what the two convolutions detect (after their ReLU); 6 channels each fit a slide
+    save(viz.plot_feature_maps(model, Xt[0], layers=[1, 4], max_channels=6), args, "feature_maps.png",
+         "What its two convolutions detect in one test image (after ReLU)")
+    save(filter_figure(model, first_kernels, epochs), args, "filters.png",
+         "The kernels of its first layer, and how far training moved them")
     finish(args)
     return test_accuracy
 

@@ -19,8 +19,12 @@ def main():
     y.label = "Y"
     y.backward()
     viz.draw_graph(y, params=neuron, show_local=True, renderer="builtin").save(IMAGES / "perceptron_graph.png")
+    a = Value(3.0, label="a")
+    y = a * a + a  # a is used twice: its grad is a running sum, 1 + 3 + 3 = 7
+    y.label = "y"
+    viz.explore_backprop(y).step(7).save(IMAGES / "explore_backprop.png", dpi=80)
     size, price = house_prices(50, seed=0)
-    viz.compare_batch_sizes(size, price, (1, 16, None), 0.1, 3).savefig(
+    viz.compare_batch_sizes(size, price, (1, 10, None), 0.1, 3, 30).savefig(
         IMAGES / "sgd_vs_batch.png", dpi=80, bbox_inches="tight")
     image = [[1, 1, 1, 0, 0], [0, 1, 1, 1, 0], [0, 0, 1, 1, 1], [0, 0, 1, 1, 0], [0, 1, 1, 0, 0]]
     kernel = [[1, 0, 1], [0, 1, 0], [1, 0, 1]]

@@ -49,14 +49,14 @@ these and make no node of their own.)
     concat                            -                        tensor.py:concatenate
     stack                             -                        tensor.py:stack
     conv2d                            -                        conv.py:conv2d
-    max_pool2d                        -                        conv.py:_pool
-    avg_pool2d                        -                        conv.py:_pool
+    max_pool2d                        -                        pooling.py:_pool
+    avg_pool2d                        -                        pooling.py:_pool
     linear                            -                        fused.py:linear
     log_softmax                       -                        fused.py:log_softmax
     cross_entropy                     -                        fused.py:cross_entropy
     binary_cross_entropy              -                        fused.py:binary_cross_entropy
     binary_cross_entropy_with_logits  -                        fused.py:binary_cross_entropy_with_logits
-    batch_norm                        -                        fused.py:_normalise_by_batch
+    batch_norm                        -                        normalization.py:_normalise_by_batch
 
 Grad mode (`no_grad`) and anomaly mode (`detect_anomaly`) are per thread, as in
 PyTorch: every new thread starts with the graph recorded and anomaly checks off, and a

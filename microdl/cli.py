@@ -5,6 +5,8 @@
     run NAME        run one lesson (extra options go to the lesson's script)
     graph "EXPR"    draw the computational graph of an expression, after backward()
     doctor          versions, graphviz, datasets, plotting backend
+    playground      TensorFlow Playground on microdl's engines (a window; --save: headless)
+    draw            a drawing pad: draw, and a small CNN names it (--strokes F.json --save pad.png)
 
 Each lesson's script is a file in the repository's demos/ folder, demos/NN_name.py.
 """
@@ -68,11 +70,17 @@ def cmd_tour(args):
     out = Path(args.out)
     _check_writable(out)
     started = time.perf_counter()
-    lessons = list_lessons()
+    lessons, figures = list_lessons(), []
+    from .demo import recording
+    from .tour import write_index
     for i, (name, path) in enumerate(lessons.items(), 1):
         print(f"\n=== {i}/{len(lessons)}  {name} " + "=" * max(0, 60 - len(name)))
-        run_lesson(path, ([] if args.full else ["--quick"]) + ["--out", str(out / name), "--seed", str(args.seed)])
-    print(f"\nTour done in {time.perf_counter() - started:.1f} s. Figures are in {out.resolve()}/")
+        with recording() as saved:
+            run_lesson(path, ([] if args.full else ["--quick"]) + ["--out", str(out / name), "--seed", str(args.seed)])
+        figures.append((name, f"{summary(path)}", saved))
+    index = write_index(out, figures)
+    print(f"\nTour done in {time.perf_counter() - started:.1f} s. Figures are in {out.resolve()}/; "
+          f"browse them all: {index.resolve()}")
     return 0
 
 
@@ -153,6 +161,94 @@ def cmd_doctor(args):
     return 0
 
 
+def cmd_playground(args):
+    import time
+    from .viz import projector
+    from .viz.live.playground import Playground
+    layers = [int(w) for w in args.layers.split(",") if w.strip()] if args.layers.strip() else []
+    settings = dict(layers=layers, activation=args.activation, lr=args.lr, batch_size=args.batch_size,
+                    optimizer=args.optimizer, l2=args.l2, noise=args.noise, split=args.split,
+                    engine=args.engine, seed=args.seed, csv=args.csv)
+    with projector(args.projector):
+        try:
+            pg = Playground("csv" if args.csv else args.dataset, **settings)
+        except (OSError, ValueError) as error:
+            raise SystemExit(f"microdl playground: {error}") from None
+        if args.save is None:
+            pg.show(block=True)
+            return 0
+        started = time.perf_counter()
+        pg.train(args.steps)
+        scores = pg.accuracy()
+        print(f"{args.steps} steps in {time.perf_counter() - started:.1f} s: train accuracy "
+              f"{scores['train']:.1%}, test accuracy {scores['test']:.1%}")
+        print(f"saved {pg.save(args.save)}")
+    return 0
+
+
+#: the playground's data sets (microdl.viz.live.playground.DATASETS; not imported here:
+#: the command line loads matplotlib only for the commands that draw)
+PLAYGROUND_DATASETS = ("moons", "circles", "xor", "spiral", "blobs")
+
+
+def _playground_parser(sub):
+    pg = sub.add_parser("playground", help="TensorFlow Playground on microdl: microdl playground "
+                                           "[--dataset moons] [--csv points.csv] [--save pg.png]")
+    pg.add_argument("--dataset", choices=PLAYGROUND_DATASETS, default="moons")
+    pg.add_argument("--csv", help="your own data: a CSV of rows x1,x2,label")
+    pg.add_argument("--layers", default="8,8", help="hidden layer widths, e.g. 8,8 (empty: none)")
+    pg.add_argument("--activation", choices=["relu", "tanh", "sigmoid", "leaky_relu"], default="relu")
+    pg.add_argument("--lr", type=float, default=0.03)
+    pg.add_argument("--batch-size", type=int, default=16)
+    pg.add_argument("--optimizer", choices=["sgd", "momentum", "adam"], default="adam")
+    pg.add_argument("--l2", type=float, default=0.0)
+    pg.add_argument("--noise", type=float, default=0.15)
+    pg.add_argument("--split", type=float, default=0.5, help="the training part of the data")
+    pg.add_argument("--engine", choices=["tensor", "scalar"], default="tensor")
+    pg.add_argument("--seed", type=int, default=0)
+    pg.add_argument("--steps", type=int, default=300, help="with --save: steps to train")
+    pg.add_argument("--save", help="train headless for --steps, print the accuracy, save the last frame")
+    pg.add_argument("--projector", action="store_true", help="large fonts and thick lines")
+    pg.set_defaults(func=cmd_playground)
+
+
+def cmd_draw(args):
+    from .viz.live.draw_pad import draw_pad, load_strokes
+    from .zoo import shapes_cnn, small_cnn
+    if args.dataset == "shapes":
+        model, classes = shapes_cnn(args.seed)
+    else:
+        from .data import FASHION_CLASSES, MNIST_CLASSES, DatasetNotFoundError, fashion_mnist, mnist
+        load, classes = {"mnist": (mnist, MNIST_CLASSES), "fashion": (fashion_mnist, FASHION_CLASSES)}[args.dataset]
+        try:
+            X, y = load("train", download=False)
+        except DatasetNotFoundError as error:
+            raise SystemExit(f"microdl draw: {str(error).splitlines()[0]}") from None
+        model, classes = small_cnn(X[:args.images], y[:args.images], classes, args.seed, epochs=2)
+    strokes = load_strokes(args.strokes) if args.strokes else None
+    pad = draw_pad(model, classes, strokes=strokes, centre=args.dataset != "shapes", features=args.features)
+    if args.save is None:
+        pad.show(block=True)
+        return 0
+    probabilities = pad.probabilities()
+    print(", ".join(f"{name} {p:.0%}" for name, p in zip(pad.classes, probabilities)))
+    print(f"saved {pad.save(args.save)}")
+    return 0
+
+
+def _draw_parser(sub):
+    draw = sub.add_parser("draw", help="a drawing pad that names what you draw: microdl draw "
+                                       "[--dataset shapes] [--strokes strokes.json --save pad.png]")
+    draw.add_argument("--dataset", choices=["shapes", "mnist", "fashion"], default="shapes",
+                      help="the small CNN is trained on it first (mnist / fashion: when installed)")
+    draw.add_argument("--strokes", help='a JSON list of strokes, each a list of [x, y] pixel points')
+    draw.add_argument("--save", help="draw the strokes headless and save the picture (.png)")
+    draw.add_argument("--features", action="store_true", help="also show the first layers' feature maps")
+    draw.add_argument("--images", type=int, default=6000, help="training images for mnist / fashion")
+    draw.add_argument("--seed", type=int, default=0)
+    draw.set_defaults(func=cmd_draw)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="microdl", description="microdl: see how neural networks learn.")
     parser.add_argument("--version", action="version", version=f"microdl {__version__}")
@@ -180,6 +276,8 @@ def build_parser():
     graph.set_defaults(func=cmd_graph)
     doctor = sub.add_parser("doctor", help="check the installation")
     doctor.set_defaults(func=cmd_doctor)
+    _playground_parser(sub)
+    _draw_parser(sub)
     return parser
 
 

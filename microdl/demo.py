@@ -4,10 +4,15 @@
     save(fig, args, "perceptron.png")  # writes into args.out and says where
 """
 import argparse
+import contextvars
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["demo_args", "save", "finish"]
+__all__ = ["demo_args", "save", "finish", "recording"]
+
+#: the list save() appends (path, caption) to, inside `with recording():` (the tour's index)
+_RECORDER = contextvars.ContextVar("microdl_demo_recorder", default=None)
 
 
 def demo_args(doc, argv=None, options=None):
@@ -36,9 +41,12 @@ def demo_args(doc, argv=None, options=None):
     return args
 
 
-def save(figure, args, name):
+def save(figure, args, name, caption=None):
     """Save a Figure, an animation (a Scene: .gif) or a graph (anything with .save) as
-    args.out/name; with --show, remember it for `finish`."""
+    args.out/name; with --show, remember it for `finish`.
+
+    caption: one line saying what the figure shows (default: the figure's title), for the
+    tour's figures/index.html."""
     path = args.out / name
     if hasattr(figure, "savefig"):
         figure.savefig(path, dpi=110, bbox_inches="tight")
@@ -46,8 +54,30 @@ def save(figure, args, name):
         figure.save(path)
     if args.show:
         args.__dict__.setdefault("to_show", []).append(figure)
+    recorder = _RECORDER.get()
+    if recorder is not None:
+        recorder.append((path, caption or title_of(figure)))
     print(f"  saved {path}")
     return path
+
+
+@contextmanager
+def recording():
+    """`with recording() as saved:` every save() inside appends (path, caption) to `saved`."""
+    saved = []
+    token = _RECORDER.set(saved)
+    try:
+        yield saved
+    finally:
+        _RECORDER.reset(token)
+
+
+def title_of(figure):
+    """A figure's title on one line ('' if it has none): its suptitle, else its first axes title."""
+    fig = getattr(figure, "_fig", None) or getattr(figure, "fig", None) or figure
+    texts = [getattr(getattr(fig, "_suptitle", None), "get_text", lambda: "")()]
+    texts += [ax.get_title() for ax in getattr(fig, "axes", [])]
+    return " ".join(next((t for t in texts if t and t.strip()), "").split())
 
 
 def finish(args):

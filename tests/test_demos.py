@@ -6,18 +6,18 @@ import pytest
 from microdl import cli
 
 FIGURES = {
-    "perceptron": ["perceptron.png", "perceptron_graph.png"],
+    "perceptron": ["perceptron.png", "perceptron_graph.png", "mlp.png"],
     "backprop": ["backprop_graph.png", "backprop.gif"],
     "losses": ["losses.png"],
-    "gradient_descent": ["learning_rates.png", "optimizers.png"],
-    "sgd_vs_batch": ["sgd_vs_batch.png"],
+    "gradient_descent": ["learning_rates.png", "optimizers.png", "explorer_diverging.png"],
+    "sgd_vs_batch": ["epochs.png", "sgd_vs_batch.png"],
     "activations": ["activations.png", "softmax.png", "gradient_norms.png", "dead_relus.png"],
-    "moons_mlp": ["boundary_evolution.png", "decision_boundary.png"],
+    "moons_mlp": ["boundary_evolution.png", "decision_boundary.png", "loss_landscape.png"],
     "convolution": ["convolution_steps.png", "convolution.gif", "pooling_steps.png", "pooling.gif",
-                    "shapes_training.png", "shapes_filters.png", "shapes_feature_maps.png"],
+                    "explore_convolution.png", "shapes_training.png", "shapes_filters.png", "shapes_feature_maps.png", "draw_pad.png"],
     "mnist": ["training_curves.png", "confusion_matrix.png", "misclassified.png", "feature_maps.png",
               "filters.png"],
-    "transfer_learning": ["transfer_curves.png", "transfer_confusion.png"],
+    "transfer_learning": ["transfer_vs_scratch.png", "transfer_confusion.png"],
 }
 
 

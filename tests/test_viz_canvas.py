@@ -138,3 +138,49 @@ def test_png_bytes_of_a_scene_frame_is_the_slide_size():
     scene = Scene(_draw, [Control("frame", range(2))])
     with Image.open(__import__("io").BytesIO(png_bytes(scene.figure(), tight=False))) as im:
         assert im.size == (1280, 720)
+
+
+class _ClickedScene(Scene):
+    """A scene that remembers where the mouse went, on a picture with two labelled Axes."""
+
+    def __init__(self):
+        super().__init__(self._draw_two, [Control("mode", ["a", "b"])], size=(6.4, 3.6),
+                         actions={"clear": lambda: self.events.append(("clear",))})
+        self.events = []
+
+    @staticmethod
+    def _draw_two(fig, mode):
+        left, right = fig.subplots(1, 2)
+        left.set_label("left")
+        right.set_label("right")
+        left.set_xlim(0, 10)
+        left.set_ylim(0, 10)
+
+    def on_press(self, name, x, y):
+        self.events.append(("press", name, round(x), round(y)))
+
+    def on_drag(self, name, x, y):
+        self.events.append(("drag", name, round(x), round(y)))
+
+    def on_release(self):
+        self.events.append(("release",))
+
+
+def test_window_routes_mouse_events_to_the_scene_in_data_coordinates():
+    from matplotlib.backend_bases import MouseEvent
+    scene = _ClickedScene()
+    window = SceneWindow(scene)
+    canvas = window.figure.canvas
+    canvas.draw()
+    left = next(ax for ax in window.picture.axes if ax.get_label() == "left")
+
+    def send(kind, x, y, button=1):
+        px, py = left.transData.transform((x, y))
+        MouseEvent(kind, canvas, px, py, button=button)._process()
+    send("motion_notify_event", 5, 5)                  # moving without a button: nothing
+    send("button_press_event", 2, 3)
+    send("motion_notify_event", 4, 6)
+    send("button_release_event", 4, 6)
+    assert scene.events == [("press", "left", 2, 3), ("drag", "left", 4, 6), ("release",)]
+    window.widgets["clear"]._observers.process("clicked", None)   # the button "clear" is clicked
+    assert scene.events[-1] == ("clear",)

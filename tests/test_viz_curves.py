@@ -5,8 +5,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from microdl.viz.curves import (confusion_matrix, plot_confusion_matrix, plot_dead_relus,
-                                plot_gradient_norms, plot_history, plot_misclassified)
+from microdl.viz.curves import (confusion_matrix, layer_names, plot_confusion_matrix, plot_dead_relus,
+                                plot_gradient_norms, plot_gradient_profile, plot_history, plot_misclassified)
 
 
 def fake_history(epochs=4, per_epoch=5, validation=True, accuracy=True, gradients=True):
@@ -70,8 +70,29 @@ def test_gradient_norms_log_axis_and_layer_order(tmp_path, assert_png_not_blank)
     fig = plot_gradient_norms(fake_history())
     ax = fig.axes[0]
     assert ax.get_yscale() == "log"
-    assert legend_texts(ax) == ["0 (Linear)", "2 (Linear)", "4 (Linear)"]
+    assert legend_texts(ax) == ["layer 1", "layer 2", "layer 3 (output)"]  # counted from the input
     assert_png_not_blank(fig, tmp_path / "grad_norms.png")
+
+
+def test_layer_names_count_from_the_input_and_keep_unknown_keys():
+    assert layer_names(["0 (Linear)", "2 (Linear)"]) == {"0 (Linear)": "layer 1", "2 (Linear)": "layer 2 (output)"}
+    assert layer_names(["1 (ReLU)", "3 (ReLU)"], hidden=True) == {"1 (ReLU)": "hidden layer 1",
+                                                                  "3 (ReLU)": "hidden layer 2"}
+    assert layer_names(["encoder", "head"]) == {"encoder": "encoder", "head": "head"}
+
+
+def test_gradient_profile_draws_one_point_per_layer_at_the_chosen_step(tmp_path, assert_png_not_blank):
+    history = fake_history()
+    fig = plot_gradient_profile({"net": history, "other": history}, step=-1)
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "log" and legend_texts(ax) == ["net", "other"]
+    expected = [values[-1] for values in history.grad_norms.values()]
+    assert list(ax.lines[0].get_xdata()) == [1, 2, 3]
+    assert np.allclose(ax.lines[0].get_ydata(), expected)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "2", "3\noutput"]
+    assert_png_not_blank(fig, tmp_path / "profile.png")
+    with pytest.raises(ValueError, match="outside the"):
+        plot_gradient_profile({"net": history}, step=10_000)
 
 
 def test_gradient_norms_and_dead_relus_accept_axes(tmp_path, assert_png_not_blank):
@@ -92,8 +113,19 @@ def test_without_gradient_records_the_error_says_how_to_get_them():
 
 def test_dead_relus(tmp_path, assert_png_not_blank):
     fig = plot_dead_relus(fake_history())
-    assert legend_texts(fig.axes[0]) == ["1 (ReLU)", "3 (ReLU)"]
+    assert legend_texts(fig.axes[0]) == ["hidden layer 1", "hidden layer 2"]
     assert_png_not_blank(fig, tmp_path / "dead.png")
+
+
+def test_dead_relus_draws_the_starting_values_at_epoch_0(tmp_path, assert_png_not_blank):
+    history = fake_history()
+    fig = plot_dead_relus(history, start={"1 (ReLU)": 0.0, "3 (ReLU)": 0.09}, title="lr = 2.0")
+    ax = fig.axes[0]
+    first = ax.lines[0]
+    assert first.get_xdata()[0] == 0 and first.get_ydata()[0] == 0.0
+    assert len(first.get_xdata()) == len(history.dead_relu["1 (ReLU)"]) + 1
+    assert ax.get_title() == "lr = 2.0" and "before training" in ax.get_xlabel()
+    assert_png_not_blank(fig, tmp_path / "dead_start.png")
 
 
 def test_confusion_matrix_counts():
@@ -127,7 +159,7 @@ def test_misclassified_grid(tmp_path, assert_png_not_blank):
     fig = plot_misclassified(images, y_true, y_pred, ["zero", "one", "two"], max_images=2)
     titles = [ax.get_title() for ax in fig.axes if ax.images and ax.get_title()]
     assert titles == ["one → two", "one → two"]
-    assert "2 of 3 mistakes" in fig._suptitle.get_text()
+    assert "2 of the 3 mistakes on 10 images (30.0% wrong)" in fig._suptitle.get_text()
     assert_png_not_blank(fig, tmp_path / "misclassified.png")
 
 

@@ -80,7 +80,8 @@ def test_compare_batch_sizes_writes_a_picture_and_says_the_budget(tmp_path, data
     X_before, y_before = X.copy(), y.copy()
     figure = compare_batch_sizes(X, y, batch_sizes=(1, 16, None), epochs=3)
     assert_png_not_blank(figure, tmp_path / "batches.png")
-    assert "150 examples seen by each" in figure._suptitle.get_text()
+    titles = [ax.get_title() for ax in figure.axes]
+    assert "Same examples seen: 3 epochs = 150" in titles and "Same number of steps: 30" in titles
     labels = [t.get_text() for t in figure.legends[0].get_texts()]
     assert any("SGD" in t for t in labels) and any("full batch" in t for t in labels)
     assert np.array_equal(X, X_before) and np.array_equal(y, y_before)

@@ -15,11 +15,11 @@ from .mnist import (DATASETS, FASHION_CLASSES, MNIST_CLASSES, ChecksumError, Dat
                     cache_folder, dataset_info, dataset_locations, download_file, fashion_mnist,
                     find_dataset, load_dataset, mnist)
 from .shapes import SHAPE_CLASSES, shapes
-from .toy import blobs, circles, house_prices, moons, spirals, xor
+from .toy import blobs, circles, house_prices, load_points_csv, moons, spirals, xor
 
 __all__ = [
     # toy.py: 2-D points
-    "moons", "circles", "spirals", "xor", "blobs", "house_prices",
+    "moons", "circles", "spirals", "xor", "blobs", "house_prices", "load_points_csv",
     # shapes.py: procedural images
     "shapes", "SHAPE_CLASSES",
     # idx.py: the MNIST file format

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..rng import generator
 
-__all__ = ["moons", "circles", "spirals", "xor", "blobs", "house_prices"]
+__all__ = ["moons", "circles", "spirals", "xor", "blobs", "house_prices", "load_points_csv"]
 
 
 def _check_n(n, name, classes=1):
@@ -107,3 +107,51 @@ def house_prices(n=50, slope=3.0, intercept=1.0, noise=0.5, seed=None):
     size = rng.uniform(0.0, 2.0, n)
     price = slope * size + intercept + rng.normal(0.0, noise, n)
     return size[:, None].astype(np.float32), price.astype(np.float32)
+
+
+def load_points_csv(path):
+    """Your own 2-D data: a CSV file of rows `x1, x2, label` (a header line is allowed).
+
+    Returns X (n, 2) float32 and y (n,) int64 class indices 0, 1, ... (labels such as
+    -1/+1 or "cat"/"dog" become 0, 1 in sorted order), and the original labels in order.
+    """
+    import csv
+    from pathlib import Path
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"load_points_csv: no file {str(path)!r}; give a CSV with rows x1,x2,label")
+    points, labels = [], []
+    with path.open(newline="", encoding="utf-8-sig") as file:
+        for number, row in enumerate(csv.reader(file), start=1):
+            row = [cell.strip() for cell in row]
+            if not any(row) or row[0].startswith("#"):
+                continue
+            if len(row) != 3:
+                raise ValueError(f"{path.name}, line {number}: expected 3 values x1,x2,label, got "
+                                 f"{len(row)}: {','.join(row)!r}")
+            try:
+                points.append((float(row[0]), float(row[1])))
+            except ValueError:
+                if not points and number == 1:   # a header line such as x1,x2,label
+                    continue
+                raise ValueError(f"{path.name}, line {number}: x1 and x2 must be numbers, got "
+                                 f"{row[0]!r} and {row[1]!r}") from None
+            labels.append(row[2])
+    if len(points) < 2:
+        raise ValueError(f"{path.name}: found {len(points)} points; a classifier needs at least 2")
+    classes, y = _label_indices(labels)
+    if len(classes) < 2:
+        raise ValueError(f"{path.name}: every point has the label {classes[0]!r}; give at least 2 classes")
+    return np.asarray(points, dtype=np.float32), y, classes
+
+
+def _label_indices(labels):
+    """Labels as class indices: numbers sorted by value, text sorted alphabetically."""
+    try:
+        values = np.asarray([float(label) for label in labels])
+        classes, y = np.unique(values, return_inverse=True)
+        classes = [int(c) if c == int(c) else float(c) for c in classes]
+    except ValueError:
+        classes, y = np.unique(np.asarray(labels), return_inverse=True)
+        classes = [str(c) for c in classes]
+    return classes, y.astype(np.int64)

@@ -1,40 +1,32 @@
-"""Pictures of learning. Import explicitly: `from microdl import viz` (loads matplotlib).
+"""Pictures of learning: `from microdl import viz` (loads matplotlib; `import microdl` never does).
 
-Every function works headless, returns a Figure/Axes (`ax=` where one panel makes sense)
-or an object with `.save(path)`, and never calls plt.show(). Import rule: every viz module
-imports matplotlib at its top (graphviz, optional, where it is used); `import microdl` never loads viz.
-
-    graph/          draw_graph, animate_backprop: the computational graph and backprop
-    landscape/      loss contours, descent paths, optimizers, learning rates, batch sizes
-    convolution/    convolution and max pooling step by step
-    network/        a small network drawn as neurons and weighted edges
-    curves/         training curves, gradient norms, dead ReLUs; confusion matrix, mistakes
-    activations.py  activation functions, their derivatives, softmax
-    features.py     feature maps and learned filters of a CNN
-    boundary.py     decision boundaries of 2-D classifiers, snapshot(model); data.py: plot_data
-    canvas/         the house Figure (shows once, no pyplot) and Scene: frames + controls (ground floor)
-    style.py        the one colour language, projector-size text, projector() (ground floor)
+Each function returns a house Figure (shows once in Jupyter, `.show()`, `.save(path)`) or
+a Scene (frames + controls), never calls plt.show() and leaves nothing with pyplot.
+Ground floor: canvas/ (Figure, Scene), style.py (colours, projector()). Families: graph/
+(diagrams, backprop step by step), landscape/ (losses, descent, batch sizes, explorers),
+convolution/, network/, curves/, activations.py, features.py, boundary.py, data.py. Top: live/
+(LiveView, the playground, the drawing pad). Every viz module imports matplotlib at its top.
 """
+import types as _types
+
 from .activations import plot_activation, plot_activations, plot_softmax
-from .canvas import Control, Figure, Scene
 from .boundary import plot_boundary_evolution, plot_decision_boundary, snapshot
-from .convolution import animate_convolution, animate_pooling, plot_convolution_steps, plot_pooling_steps
-from .curves import (plot_confusion_matrix, plot_dead_relus, plot_gradient_norms, plot_history,
-                     plot_misclassified)
+from .canvas import Control, Figure, Scene
+from .convolution import (animate_convolution, animate_pooling, explore_convolution, plot_convolution_steps,
+                          plot_pooling_steps)
+from .curves import (plot_confusion_matrix, plot_dead_relus, plot_gradient_norms, plot_gradient_profile,
+                     plot_history, plot_misclassified)
 from .data import plot_data
 from .features import plot_feature_maps, plot_filters
-from .graph import BackpropAnimation, GraphDrawing, animate_backprop, draw_graph
+from .graph import BackpropAnimation, GraphDrawing, animate_backprop, draw_graph, explore_backprop
 from .landscape import (animate_descent, batch_trajectory, compare_batch_sizes, compare_learning_rates,
-                        compare_optimizers, descent_path, linear_regression_loss, plot_landscape,
-                        plot_surface, quadratic_bowl, rosenbrock)
+                        compare_optimizers, descent_path, explore_landscape, linear_regression_loss,
+                        network_loss, plot_epochs, plot_landscape, plot_loss_landscape, plot_surface,
+                        quadratic_bowl, rosenbrock, saddle)
+from .live import LiveView, draw_pad, playground
 from .network import draw_network
 from .style import projector
 
-__all__ = ["draw_graph", "GraphDrawing", "animate_backprop", "BackpropAnimation", "quadratic_bowl", "rosenbrock",
-           "linear_regression_loss", "descent_path", "plot_landscape", "compare_optimizers", "compare_learning_rates",
-           "plot_surface", "animate_descent", "batch_trajectory", "compare_batch_sizes", "plot_activation",
-           "plot_activations", "plot_softmax", "plot_convolution_steps", "animate_convolution", "plot_pooling_steps",
-           "animate_pooling", "plot_feature_maps", "plot_filters", "plot_decision_boundary", "plot_boundary_evolution",
-           "snapshot", "plot_data",
-           "draw_network", "plot_history", "plot_gradient_norms", "plot_dead_relus", "plot_confusion_matrix",
-           "plot_misclassified", "Figure", "Scene", "Control", "projector"]
+# every name imported above, and only those (the families stay reachable: viz.graph, ...)
+__all__ = [name for name, value in dict(globals()).items()
+           if not name.startswith("_") and not isinstance(value, _types.ModuleType)]

@@ -33,7 +33,7 @@ from matplotlib.patches import Patch
 from ..autodiff import no_grad
 from ..nn.module import Module
 from ..tensor import Tensor
-from ..train import forward, is_scalar_model, outputs_to_array
+from ..inference import forward, is_scalar_model, outputs_to_array
 from . import canvas, style
 from ..nn.module import evaluation_mode
 

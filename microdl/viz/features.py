@@ -189,8 +189,8 @@ def _filter_grid(weight, max_filters, max_in_channels):
     """[(row, col, kernel, title)] and (rows, cols): filters wrapped 8 to a row when there is one
     input channel, else a row per filter and a column per input channel."""
     filters, channels = min(len(weight), max_filters), min(weight.shape[1], max_in_channels)
-    if weight.shape[1] == 1:
-        cols = min(filters, 8)
+    if weight.shape[1] == 1:  # a grid about as wide as a 16:9 slide: 8 -> 4x2, 16 -> 6x3
+        cols = min(filters, int(np.ceil(np.sqrt(filters * 16 / 9))))
         cells = [(f // cols, f % cols, weight[f, 0], f"filter {f}") for f in range(filters)]
         return cells, (-(-filters // cols), cols)
     cells = [(f, c, weight[f, c], f"in channel {c}" if f == 0 else "") for f in range(filters)
@@ -199,23 +199,28 @@ def _filter_grid(weight, max_filters, max_in_channels):
 
 
 @style.styled
-def plot_filters(conv_layer_or_weight, max_filters=16, max_in_channels=8, show_values=None, title=None):
-    """The kernels of a convolution on one shared colour scale centred on zero.
+def plot_filters(conv_layer_or_weight, max_filters=16, max_in_channels=8, show_values=None, title=None,
+                 per_filter=False):
+    """The kernels of a convolution, on a colour scale centred on zero (white = 0).
 
     conv_layer_or_weight: a Conv2d, its weight Tensor, or an array (F, C, KH, KW).
     One input channel: a panel per filter. Several: a row per filter, a column per
     input channel. show_values writes each weight in its cell (default: for at most 8
-    small kernels). Returns the Figure.
+    kernels of at most 3x3). per_filter=True scales each kernel to its own largest |weight|,
+    so the pattern of a small kernel shows as well as a large one's (the colour bar is then
+    relative). Returns the Figure.
     """
     weight = _weights_of(conv_layer_or_weight)
     cells, (rows, cols) = _filter_grid(weight, max_filters, max_in_channels)
+    if per_filter:  # w / max|w| of its own kernel
+        cells = [(r, c, k / (np.abs(k).max() or 1.0), t) for r, c, k, t in cells]
     kh, kw = weight.shape[2:]
     if show_values is None:
-        show_values = len(cells) <= 8 and max(kh, kw) <= 5
-    panel = max(PANEL_INCHES, 0.6 * kw) if show_values else 1.2
-    fig = Figure(figsize=(0.4 + cols * (panel + 0.25) + 1.4, 0.8 + rows * (panel + 0.45)))
-    grid = fig.add_gridspec(rows, cols + 1, width_ratios=[1] * cols + [0.08], left=0.03, right=0.88,
-                            top=1 - 0.8 / fig.get_figheight(), bottom=0.03, wspace=0.18, hspace=0.4)
+        show_values = len(cells) <= 8 and kh * kw <= 9
+    panel = max(PANEL_INCHES, 0.6 * kw) if show_values else 1.3
+    fig = Figure(figsize=(0.4 + cols * (panel + 0.25) + 1.6, 0.9 + rows * (panel + 0.45)))
+    grid = fig.add_gridspec(rows, cols + 1, width_ratios=[1] * cols + [0.08], left=0.03, right=0.86,
+                            top=1 - 0.9 / fig.get_figheight(), bottom=0.03, wspace=0.18, hspace=0.4)
     norm = style.signed_norm(np.array([kernel for *_, kernel, _ in cells]))
     for row, col, kernel, panel_title in cells:
         ax = fig.add_subplot(grid[row, col])
@@ -228,7 +233,8 @@ def plot_filters(conv_layer_or_weight, max_filters=16, max_in_channels=8, show_v
         if show_values:
             _write_values(ax, kernel, norm)
     bar = fig.colorbar(image, cax=fig.add_subplot(grid[:, -1]))
-    bar.set_label("weight (white = 0)", fontsize=style.FONT_SIZE)
+    bar.set_label("weight / the filter's largest |weight|" if per_filter else "weight (white = 0)",
+                  fontsize=style.FONT_SIZE)
     bar.ax.tick_params(labelsize=style.FONT_SIZE)
     shown = f"{min(len(weight), max_filters)} of {len(weight)} filters" if len(weight) > max_filters \
         else f"{len(weight)} filters"

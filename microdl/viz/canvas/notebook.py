@@ -53,6 +53,11 @@ def scene_widget(scene):
     controls = {name: _control_widget(widgets, scene, c) for name, c in scene.controls.items()}
     rows = [_frame_buttons(widgets, scene)] if scene.frame_control else []
     rows += [w for name, w in controls.items()]
+    if scene.actions:          # a row of buttons: "clear", ...
+        buttons = [widgets.Button(description=label) for label in scene.actions]
+        for button, action in zip(buttons, scene.actions.values()):
+            button.on_click(lambda _, action=action: action())
+        rows.append(widgets.HBox(buttons))
     box = widgets.VBox(rows + [image])
     box.image, box.controls = image, controls
 

@@ -101,11 +101,18 @@ class Scene:
     size: inches (12.8 x 7.2 at dpi 100 is a 1280x720 slide); fps: playing speed.
     prefer_widgets: in Jupyter, show ipywidgets controls (when installed) rather than
     the offline player of every frame (explorers want this; animations do not).
+    actions: {label: function()} shown as buttons ("clear"); code calls the function.
+
+    Clicks on the picture: a window calls `on_press(name, x, y)`, `on_drag(name, x, y)`
+    (moved with the button held) and `on_release()`, where `name` is the label of the
+    Axes under the mouse (`ax.set_label("pad")` when drawing) and x, y are data
+    coordinates. They do nothing here; a Scene that wants clicks overrides them.
     """
 
     def __init__(self, draw, controls=(), *, size=(12.8, 7.2), dpi=100, fps=2, title=None,
-                 frame_control=None, prefer_widgets=False):
+                 frame_control=None, prefer_widgets=False, actions=None):
         self._draw = draw
+        self.actions = dict(actions or {})
         self.prefer_widgets = prefer_widgets     # in Jupyter: ipywidgets controls, not a player
         self.controls = {c.name: c for c in controls}
         names = list(self.controls)
@@ -183,6 +190,16 @@ class Scene:
 
     def last(self):
         return self.step(len(self) - 1)
+
+    # --- the mouse on the picture (a window routes its events here) ----------------------
+    def on_press(self, name, x, y):
+        """A press on the Axes labelled `name` at data coordinates (x, y). Override."""
+
+    def on_drag(self, name, x, y):
+        """The mouse moved over Axes `name` with the button held. Override."""
+
+    def on_release(self):
+        """The mouse button was released. Override."""
 
     # --- drawing --------------------------------------------------------------------
     def draw(self, fig, **overrides):

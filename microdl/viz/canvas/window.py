@@ -1,6 +1,8 @@
 """A Scene in a matplotlib window: the picture on top, its controls underneath.
 
 Keys: right / left arrow step one frame, home / end jump, space plays and pauses.
+The mouse on the picture goes to the scene's on_press / on_drag / on_release, with the
+label of the Axes under it and data coordinates; the scene's actions are buttons.
 Every control is a matplotlib widget (buttons, sliders, radio buttons), so it works with
 any interactive backend (TkAgg, QtAgg) and under the Agg backend in tests, where the
 controls and keys are driven from code: `window.press("right")`, `window.tick()`.
@@ -30,6 +32,9 @@ class SceneWindow:
         self._timer = None
         self._build_controls(rows)
         self.figure.canvas.mpl_connect("key_press_event", lambda event: self.press(event.key))
+        self._mouse_down = False
+        for kind in ("button_press_event", "motion_notify_event", "button_release_event"):
+            self.figure.canvas.mpl_connect(kind, self._mouse)
         scene.add_listener(lambda s: self.redraw())
         self.redraw()
 
@@ -58,6 +63,22 @@ class SceneWindow:
         if action is not None:
             action()
 
+    def _mouse(self, event):
+        """Route a mouse event over the picture to the scene, in the Axes' data coordinates."""
+        if event.name == "button_release_event":
+            if self._mouse_down:
+                self._mouse_down = False
+                self.scene.on_release()
+            return
+        ax = event.inaxes
+        if ax is None or ax not in self.picture.axes or event.xdata is None:
+            return
+        if event.name == "button_press_event":
+            self._mouse_down = True
+            self.scene.on_press(ax.get_label(), event.xdata, event.ydata)
+        elif self._mouse_down:
+            self.scene.on_drag(ax.get_label(), event.xdata, event.ydata)
+
     def play_pause(self):
         self._playing = not self._playing
         if self._playing and self.scene.index == len(self.scene) - 1:
@@ -78,6 +99,7 @@ class SceneWindow:
         self.scene.next()
 
     def _build_controls(self, rows):
+        from matplotlib.widgets import Button
         panel, scene, row = self._panel, self.scene, 0
         if scene.frame_control:
             self._frame_row(panel, rows, row)
@@ -88,6 +110,10 @@ class SceneWindow:
             self.widgets[name] = _widget(panel, control, _row_box(rows, row, 0.18, 0.62),
                                          lambda value, name=name: self._set(name, value))
             row += 1
+        for k, (label, action) in enumerate(scene.actions.items()):
+            button = Button(panel.add_axes(_row_box(rows, row, 0.18 + 0.13 * k, 0.11)), label)
+            button.on_clicked(lambda _event, action=action: action())
+            self.widgets[label] = button
 
     def _frame_row(self, panel, rows, row):
         from matplotlib.widgets import Button, Slider
@@ -135,7 +161,8 @@ class SceneWindow:
 
 
 def _control_rows(scene):
-    return (1 if scene.frame_control else 0) + sum(1 for n in scene.controls if n != scene.frame_control)
+    return ((1 if scene.frame_control else 0) + sum(1 for n in scene.controls if n != scene.frame_control)
+            + (1 if scene.actions else 0))
 
 
 def _row_box(rows, row, left, width):

@@ -33,7 +33,7 @@ CELL_INCHES = 0.5               # side of one number cell
 
 # --- layout: panels placed in inches, so cells are the same size in every panel ------------
 
-_GAP = 0.75          # inches between panels, room for a ×, = or → sign
+_GAP = 0.6           # inches between panels, room for a ×, = or → sign (two steps fit 13.3 in)
 _TITLE = 0.55        # inches above a row for titles
 _LABEL = 1.25        # inches left of a row for "step 3"
 

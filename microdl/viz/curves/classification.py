@@ -57,7 +57,7 @@ def plot_confusion_matrix(y_true, y_pred, class_names=None, ax=None, title=None)
     rows = counts.sum(axis=1, keepdims=True)
     share = counts / np.maximum(rows, 1)
     k = len(counts)
-    size = min(max(5.0, 0.75 * k + 2.5), 12.0)
+    size = min(max(5.0, 0.5 * k + 2.4), 7.4)  # 10 classes fit a 7.5 in (16:9) slide
     fig, axes = canvas.axes_or_new(ax, width=size + 1.6, height=size)
     # a square-root scale: the few-percent confusions, the ones worth a look, get visible colour
     image = axes.imshow(share, cmap=style.SEQUENTIAL, norm=PowerNorm(0.5, vmin=0.0, vmax=1.0))
@@ -113,7 +113,8 @@ def _caption(true_name, predicted_name):
 def plot_misclassified(images, y_true, y_pred, class_names=None, max_images=16, ncols=8, title=None):
     """A grid of the first `max_images` misclassified images, titled "true → predicted".
 
-    images (N, 1, H, W) or (N, H, W); y_true, y_pred (N,) class indices. Returns the Figure.
+    images (N, 1, H, W) or (N, H, W); y_true, y_pred (N,) class indices: give ALL the
+    predictions (e.g. the whole test set), so the title's error rate is over them. Returns the Figure.
     """
     images = _as_images(images)
     y_true, y_pred = _labels(y_true, "y_true"), _labels(y_pred, "y_pred")
@@ -143,8 +144,9 @@ def plot_misclassified(images, y_true, y_pred, class_names=None, max_images=16, 
         ax.set_yticks([])
     for ax in axes.ravel()[len(shown):]:
         ax.set_visible(False)
-    fig.suptitle(title or f"Misclassified: {len(shown)} of {len(wrong):,} mistakes "
-                          f"({len(wrong) / len(y_true):.1%} of {len(y_true):,}), titled true → predicted",
+    # the error rate is over every prediction given (pass them all, not only the wrong ones)
+    fig.suptitle(title or f"{len(shown)} of the {len(wrong):,} mistakes on {len(y_true):,} images "
+                          f"({len(wrong) / len(y_true):.1%} wrong), titled true → predicted",
                  fontsize=style.TITLE_SIZE)
     fig.tight_layout(rect=(0, 0, 1 - 0.9 / fig.get_figwidth(), 1))
     if not colored:

@@ -4,6 +4,7 @@
                                 validation=(X_val, y_val), track_gradients=True)
     plot_history(history)               # loss and accuracy, training vs validation
     plot_gradient_norms(history)        # vanishing / exploding gradients, layer by layer
+    plot_gradient_profile({"sigmoid": h1, "ReLU": h2})   # norm per layer at one step, per network
     plot_dead_relus(history)            # ReLU units that never fire
 
 A History is read by duck typing: `history.iteration` {'loss', 'accuracy', ...} one entry
@@ -13,15 +14,21 @@ epoch (any may be missing or empty), `history.iterations_per_epoch`, `history.gr
 
 The x axis is always in epochs: iteration i (counted from 1) sits at i / iterations_per_epoch,
 so the per-batch curve (thin, light) and the per-epoch means (bold, with markers) line up.
-Layers are coloured in order from input (dark) to output (light), the same in every plot.
+Layers are coloured in order from input (dark) to output (light), the same in every plot,
+and named the way a student counts them (`layer_names`): "layer 1" is the first layer with
+weights after the input, the last is "layer N (output)"; "hidden layer k" is the activation
+(ReLU) after layer k.
 """
+import re
+
 import matplotlib
 import numpy as np
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from .. import canvas, style
 
-__all__ = ["plot_history", "plot_gradient_norms", "plot_dead_relus", "layer_colors"]
+__all__ = ["plot_history", "plot_gradient_norms", "plot_gradient_profile", "plot_dead_relus", "layer_colors",
+           "layer_names"]
 
 TRAIN, VALIDATION = style.CYCLE[0], style.CYCLE[1]
 
@@ -62,6 +69,29 @@ def layer_colors(count):
     return [cmap(v) for v in np.linspace(0.0, 0.8, count)] if count > 1 else [cmap(0.0)]
 
 
+#: how fit() keys a layer: its index in the model and its kind, "2 (Linear)"
+_HISTORY_KEY = re.compile(r"^\d+ \((\w+)\)$")
+
+
+def layer_names(keys, hidden=False):
+    """{history key: the name a student reads}, counting from the input.
+
+    Keys of layers with weights ('0 (Linear)', '2 (Linear)', '4 (Linear)') become 'layer 1',
+    'layer 2', 'layer 3 (output)'; with hidden=True, keys of activations ('1 (ReLU)',
+    '3 (ReLU)') become 'hidden layer 1', 'hidden layer 2' (the units after layer k).
+    Keys in any other form are kept as they are.
+    """
+    keys = list(keys)
+    if not keys or not all(_HISTORY_KEY.match(str(k)) for k in keys):
+        return {k: k for k in keys}
+    if hidden:
+        return {k: f"hidden layer {i}" for i, k in enumerate(keys, 1)}
+    names = {k: f"layer {i}" for i, k in enumerate(keys, 1)}
+    if len(keys) > 1:
+        names[keys[-1]] += " (output)"
+    return names
+
+
 # --- loss and accuracy ------------------------------------------------------------------------
 
 def _draw_metric(ax, history, name, per_epoch):
@@ -100,7 +130,7 @@ def plot_history(history, log_loss=False, title="Training curves"):
     has_accuracy = _series(history.iteration, "accuracy") is not None or any(
         _series(history.epoch, k) is not None for k in ("accuracy", "val_accuracy"))
     panels = ["loss", "accuracy"] if has_accuracy else ["loss"]
-    fig, axes = canvas.new_figure(1, len(panels), width=6.5 * len(panels), height=5.0, squeeze=False,
+    fig, axes = canvas.new_figure(1, len(panels), width=6.0 * len(panels), height=5.4, squeeze=False,
                                  sharex=True)
     for ax, name in zip(axes[0], panels):
         if not _draw_metric(ax, history, name, per_epoch):
@@ -152,9 +182,9 @@ def plot_gradient_norms(history, log=True, ax=None, smooth=None):
                          "fit(..., track_gradients=True) to record them")
     per_epoch = _iterations_per_epoch(history)
     fig, axes = canvas.axes_or_new(ax, width=9.0, height=5.0)
-    colors = layer_colors(len(norms))
-    for (name, values), color in zip(norms.items(), colors):
-        values = np.asarray(values, dtype=float)
+    colors, names = layer_colors(len(norms)), layer_names(norms)
+    for (key, values), color in zip(norms.items(), colors):
+        name, values = names[key], np.asarray(values, dtype=float)
         if log:
             values = np.where(values > 0, values, np.nan)  # a zero has no place on a log axis
         window = smooth or max(1, len(values) // 50)
@@ -180,26 +210,73 @@ def _finish_layer_plot(fig, axes, ax):
     return fig if ax is None else axes
 
 
+def _profile(history, step):
+    """{history key: gradient norm} at iteration `step` (0 = the first; negative counts from the end)."""
+    norms = getattr(history, "grad_norms", None) or {}
+    if not norms:
+        raise ValueError("the history holds no gradient norms; train with "
+                         "fit(..., track_gradients=True) to record them")
+    length = min(len(v) for v in norms.values())
+    if not -length <= step < length:
+        raise ValueError(f"step {step} is outside the {length} recorded iterations (0 .. {length - 1})")
+    return {key: float(values[step]) for key, values in norms.items()}
+
+
 @style.styled
-def plot_dead_relus(history, ax=None):
+def plot_gradient_profile(histories, step=0, ax=None, title=None):
+    """Each network's gradient norm per layer at one iteration, input (left) to output (right).
+
+    histories: {network name: History from fit(..., track_gradients=True)}. On the log axis a
+    line that falls toward the input is a vanishing gradient, one that rises toward the input
+    is an exploding one, a flat line is healthy. step: the iteration (0 = the first update,
+    -1 = the last). Returns the Figure, or the Axes when ax= is given.
+    """
+    fig, axes = canvas.axes_or_new(ax, width=8.0, height=5.5)
+    longest = []
+    for (network, history), color in zip(histories.items(), style.CYCLE):
+        values = np.array(list(_profile(history, step).values()))
+        values = np.where(np.isfinite(values) & (values > 0), values, np.nan)  # nan: diverged
+        layers = np.arange(1, len(values) + 1)
+        axes.plot(layers, values, color=color, marker="o", markersize=8, linewidth=2.5, label=network)
+        longest = max(longest, list(layer_names(history.grad_norms).values()), key=len)
+    axes.set_yscale("log")
+    axes.set_xticks(np.arange(1, len(longest) + 1),
+                    [name.removeprefix("layer ").replace(" (output)", "\noutput") for name in longest])
+    axes.set_xlabel("layer (1 = next to the input)")
+    axes.set_ylabel("gradient norm ||dL/dW|| (log scale)")
+    axes.set_title(title or ("at the first update" if step == 0 else f"at iteration {step}"))
+    axes.grid(alpha=0.3, which="major")
+    axes.tick_params(labelsize=style.FONT_SIZE)
+    axes.legend(fontsize=style.FONT_SIZE, framealpha=0.9)
+    if ax is None:
+        fig.tight_layout()
+    return fig if ax is None else axes
+
+
+@style.styled
+def plot_dead_relus(history, ax=None, start=None, title=None):
     """The fraction of each layer's ReLU units that output 0 for every probe example, per epoch.
 
-    A dead unit passes no gradient back, so it stops learning. Returns the Figure, or the
-    Axes when ax= is given.
+    A dead unit passes no gradient back, so it stops learning. start: {layer: fraction}
+    measured before training (train.dead_relu_fractions), drawn at epoch 0 so the change
+    shows. Returns the Figure, or the Axes when ax= is given.
     """
     dead = getattr(history, "dead_relu", None) or {}
     if not dead:
         raise ValueError("the history holds no dead-ReLU counts; train a model with ReLU layers "
                          "with fit(..., track_gradients=True) to record them")
     fig, axes = canvas.axes_or_new(ax, width=9.0, height=5.0)
-    for (name, values), color in zip(dead.items(), layer_colors(len(dead))):
+    names = layer_names(dead, hidden=True)
+    for (key, values), color in zip(dead.items(), layer_colors(len(dead))):
         epochs = np.arange(1, len(values) + 1)
-        axes.plot(epochs, values, color=color, marker="o", markersize=7, linewidth=2.5, label=name)
+        if start is not None and key in start:
+            epochs, values = np.concatenate([[0], epochs]), [start[key], *values]
+        axes.plot(epochs, values, color=color, marker="o", markersize=7, linewidth=2.5, label=names[key])
     axes.set_ylim(-0.03, 1.03)
     axes.yaxis.set_major_formatter(PercentFormatter(1.0))
     axes.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
-    axes.set_xlabel("epoch")
+    axes.set_xlabel("epoch (0 = before training)" if start is not None else "epoch")
     axes.set_ylabel("dead units (never > 0)")
-    axes.set_title("Dead ReLUs: units that output 0 for every example")
+    axes.set_title(title or "Dead ReLUs: units that output 0 for every example")
     axes.grid(alpha=0.3)
     return _finish_layer_plot(fig, axes, ax)

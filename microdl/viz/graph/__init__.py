@@ -1,4 +1,4 @@
-"""The computational graph, drawn: `draw_graph(root)` and `animate_backprop(root)`.
+"""The computational graph, drawn: `draw_graph(root)`, `explore_backprop(root)`, `animate_backprop(root)`.
 
 One idea a file, in the order a picture is made (each uses only those above it):
     nodes.py       what the pictures ask of a node (its label, does it want a gradient)
@@ -10,14 +10,19 @@ One idea a file, in the order a picture is made (each uses only those above it):
     builtin.py     the built-in renderer: layout.py + matplotlib, no Graphviz needed
     dot.py         DOT text, and Graphviz's dot program
     drawing.py     draw_graph and the GraphDrawing it returns (save, show, Jupyter)
-    animation.py   animate_backprop: the gradient arriving node by node
+    expand.py      a view with each fused dot written out as its products and their sum
+    steps.py       backprop step by step: forward node by node, backward arrow by arrow
+    frames.py      the diagram of every step (running sums, what moves now)
+    explorer.py    explore_backprop: the steps as a Scene you click through
+    animation.py   animate_backprop: the same frames played as an animation
 """
 from .animation import BackpropAnimation, animate_backprop
 from .drawing import GraphDrawing, draw_graph
+from .explorer import BackpropScene, explore_backprop
 from .layout import count_crossings, layered_layout, place_in_order
 from .look import edge_color, edge_width
 from .nodes import ACTIVATION_OPS, COMBINE_OPS
 
-__all__ = ["draw_graph", "GraphDrawing", "animate_backprop", "BackpropAnimation",
+__all__ = ["draw_graph", "GraphDrawing", "explore_backprop", "BackpropScene", "animate_backprop", "BackpropAnimation",
            "layered_layout", "count_crossings", "place_in_order", "edge_color", "edge_width",
            "ACTIVATION_OPS", "COMBINE_OPS"]

@@ -73,37 +73,50 @@ def title_width(diagram):
                _text_width(diagram.subtitle, style.TITLE_SIZE)) + 0.6
 
 
-def draw_builtin(fig, diagram, layout, sizes, min_width=0.0):
+def draw_builtin(fig, diagram, layout, sizes, min_width=0.0, fit=False):
     """Draw a diagram into an empty matplotlib Figure (sets its size: the layout's, but
-    at least `min_width` inches, so that the frames of an animation all match)."""
+    at least `min_width` inches, so that the frames of an animation all match).
+
+    fit=True keeps the size of `fig` (a Figure or a SubFigure: a slide, a window) and
+    shrinks the graph and legends to fit it when needed; the titles keep their size.
+    """
     boxes, arrows = legend_entries(diagram)
     arrows_heading = arrows_title(diagram)
-    width = max(layout.width + 2 * MARGIN, title_width(diagram), _legend_width(boxes),
-                _legend_width(arrows), _text_width(arrows_heading, LEGEND_SIZE) + 0.6, min_width)
+    graph_w = max(layout.width + 2 * MARGIN, _legend_width(boxes), _legend_width(arrows),
+                  _text_width(arrows_heading, LEGEND_SIZE) + 0.6)
     top = 0.35 + (style.TITLE_SIZE + 4) * LINE + (style.TITLE_SIZE * LINE if diagram.subtitle else 0)
     bottom = 4 * 0.42 + 0.15  # two legends of one row, each with a title
     graph_h = layout.height + 2 * MARGIN
-    height = top + graph_h + bottom
-    fig.set_size_inches(width, height)
+    if fit:  # s: how much the graph shrinks (points and inches alike) to fit the figure
+        width, height = fig.bbox.width / fig.dpi, fig.bbox.height / fig.dpi
+        s = min(1.0, width / graph_w, (height - top) / (graph_h + bottom))
+    else:
+        width, height, s = max(graph_w, title_width(diagram), min_width), top + graph_h + bottom, 1.0
+        fig.set_size_inches(width, height)
     fig.patch.set_facecolor("white")
-    ax = fig.add_axes([0, bottom / height, 1, graph_h / height])
+    ax = fig.add_axes([0, bottom * s / height, 1, (height - top - bottom * s) / height])
     ax.set_axis_off()
-    middle = layout.width / 2
-    ax.set_xlim(middle - width / 2, middle + width / 2)
-    ax.set_ylim(layout.height + MARGIN, -MARGIN)  # y grows downward, as in the layout
+    area_w, area_h = width / s, (height - top - bottom * s) / s  # in the layout's inches
+    ax.set_xlim(layout.width / 2 - area_w / 2, layout.width / 2 + area_w / 2)
+    ax.set_ylim(layout.height / 2 + area_h / 2, layout.height / 2 - area_h / 2)  # y grows downward
 
     shapes = {n.id: (n, layout.positions[n.id], sizes[n.id]) for n in diagram.nodes}
     for edge, (path, label_at) in zip(diagram.edges, _edge_paths(diagram, layout, shapes)):
-        _draw_edge(ax, edge, path, label_at, diagram.grad_scale)
+        _draw_edge(ax, edge, path, label_at, diagram.grad_scale, s)
     for node, (x, y), size in shapes.values():
-        _draw_node(ax, node, x, y, size)
+        _draw_node(ax, node, x, y, size, s)
+    _draw_titles(fig, diagram, width, height)
+    _draw_legends(fig, boxes, arrows, arrows_heading, height / s, s)
 
+
+def _draw_titles(fig, diagram, width, height):
+    """The title and subtitle, made smaller only if they are wider than the figure."""
+    t = min(1.0, width / title_width(diagram))
     fig.text(0.5, 1 - 0.25 / height, diagram.title, ha="center", va="top",
-             fontsize=style.TITLE_SIZE + 4, fontweight="bold")
+             fontsize=(style.TITLE_SIZE + 4) * t, fontweight="bold")
     if diagram.subtitle:
         fig.text(0.5, 1 - (0.3 + (style.TITLE_SIZE + 4) * LINE) / height, diagram.subtitle,
-                 ha="center", va="top", fontsize=style.TITLE_SIZE, color="#333333")
-    _draw_legends(fig, boxes, arrows, arrows_heading, height)
+                 ha="center", va="top", fontsize=style.TITLE_SIZE * t, color="#333333")
 
 
 def _legend_width(entries):
@@ -111,17 +124,18 @@ def _legend_width(entries):
     return sum(_text_width(entry[-1], LEGEND_SIZE) + 0.9 for entry in entries) + 0.4
 
 
-def _draw_legends(fig, boxes, arrows, arrows_heading, height):
-    box_handles = [Line2D([], [], marker="o", markersize=15, markerfacecolor="white",
+def _draw_legends(fig, boxes, arrows, arrows_heading, height, s=1.0):
+    """The two legends at the bottom; `height` in the figure's inches divided by s."""
+    box_handles = [Line2D([], [], marker="o", markersize=15 * s, markerfacecolor="white",
                           markeredgecolor="black", linestyle="none", label=text)
                    if role == "op" else
                    Patch(facecolor=fill_color(role), edgecolor=border_color(role),
                          linestyle="--" if role == "constant" else "-",
-                         linewidth=2.6 if role == "group" else 1.6, label=text)
+                         linewidth=(2.6 if role == "group" else 1.6) * s, label=text)
                    for role, text in boxes]
-    arrow_handles = [Line2D([0], [0], color=color, lw=3.5, linestyle="--" if dashed else "-", label=text)
+    arrow_handles = [Line2D([0], [0], color=color, lw=3.5 * s, linestyle="--" if dashed else "-", label=text)
                      for color, dashed, text in arrows]
-    common = dict(loc="lower center", frameon=False, fontsize=LEGEND_SIZE, title_fontsize=LEGEND_SIZE,
+    common = dict(loc="lower center", frameon=False, fontsize=LEGEND_SIZE * s, title_fontsize=LEGEND_SIZE * s,
                   handlelength=2.2, handleheight=1.2, columnspacing=1.6)
     fig.legend(handles=arrow_handles, ncol=len(arrow_handles), bbox_to_anchor=(0.5, 0.08 / height),
                title=arrows_heading, **common)
@@ -194,38 +208,46 @@ def _edge_paths(diagram, layout, shapes):
     return result
 
 
-def _draw_edge(ax, edge, path, label_at, scale):
+def _draw_edge(ax, edge, path, label_at, scale, s=1.0):
+    """One arrow (s: how much points shrink, see draw_builtin); a firing arrow that carries
+    no gradient (the forward pass) is black."""
     if edge.state == "waiting":
         color, width = "#DDDDDD", 1.2
+    elif edge.state == "firing" and edge.grad is None:
+        color, width = "black", 2.6
     else:
         color, width = edge_color(edge.grad, scale), edge_width(edge.grad, scale)
     dashed = is_zero(edge.grad)
     head = ArrowStyle("-|>", head_length=0.5, head_width=0.22)
-    ax.add_patch(FancyArrowPatch(path=path, arrowstyle=head, mutation_scale=11 + 1.4 * width,
-                                 lw=width, color=color, linestyle="--" if dashed else "-",
+    ax.add_patch(FancyArrowPatch(path=path, arrowstyle=head, mutation_scale=(11 + 1.4 * width) * s,
+                                 lw=width * s, color=color, linestyle="--" if dashed else "-",
                                  zorder=1 if edge.state != "firing" else 2, joinstyle="miter"))
     if edge.label and label_at is not None and edge.state != "waiting":
         firing = edge.state == "firing"
         x, y = label_at  # just above the straight stretch of the arrow (y grows downward)
         ax.text(x, y - width / 144 - 0.04, edge.label, ha="center", va="bottom",
-                fontsize=EDGE_SIZE, zorder=4,
+                fontsize=EDGE_SIZE * s, zorder=4,
                 fontweight="bold" if firing else "normal", color="#222222",
-                bbox=dict(boxstyle="round,pad=0.15", ec=color if firing else "none", lw=1.5,
+                bbox=dict(boxstyle="round,pad=0.15", ec=color if firing else "none", lw=1.5 * s,
                           fc=style.YELLOW if firing else "white", alpha=0.9))
 
 
-def _draw_node(ax, node, x, y, size):
+#: the halo around a node in a step: computed / passing its gradient on, or receiving one
+_HALOS = {"firing": style.YELLOW, "receiving": style.SKY_BLUE}
+
+
+def _draw_node(ax, node, x, y, size, s=1.0):
     w, h = size
     waiting, firing = node.state == "waiting", node.state == "firing"
-    if firing:  # a yellow halo around the node that passes its gradient on
+    if node.state in _HALOS:
         ax.add_patch(FancyBboxPatch((x - w / 2 - 0.09, y - h / 2 - 0.09), w + 0.18, h + 0.18,
-                                    boxstyle="round,pad=0,rounding_size=0.14",
-                                    fc=style.YELLOW, ec="none", alpha=0.8, zorder=0.5))
-    edge_lw = 2.8 if firing else (2.6 if node.kind == "group" else 1.6)
+                                    boxstyle="round,pad=0,rounding_size=0.14", gid=f"halo-{node.state}",
+                                    fc=_HALOS[node.state], ec="none", alpha=0.8, zorder=0.5))
+    edge_lw = (2.8 if firing else (2.6 if node.kind == "group" else 1.6)) * s
     if node.kind == "op":
         ax.add_patch(Ellipse((x, y), w, h, fc="white", ec="#AAAAAA" if waiting else "black",
-                             lw=2.4 if firing else 1.4, zorder=3))
-        ax.text(x, y, node.title, ha="center", va="center", fontsize=OP_SIZE, zorder=5,
+                             lw=(2.4 if firing else 1.4) * s, zorder=3))
+        ax.text(x, y, node.title, ha="center", va="center", fontsize=OP_SIZE * s, zorder=5,
                 color="#888888" if waiting else "black")
         return
     fill = "white" if waiting else fill_color(node.role)
@@ -237,17 +259,17 @@ def _draw_node(ax, node, x, y, size):
     row = y - h / 2 + 0.7 * PAD
     if node.title:
         row += (TITLE_SIZE + 3) * LINE / 2
-        ax.text(x, row, node.title, ha="center", va="center", fontsize=TITLE_SIZE,
+        ax.text(x, row, node.title, ha="center", va="center", fontsize=TITLE_SIZE * s,
                 fontweight="bold", zorder=5)
         row += (TITLE_SIZE + 3) * LINE / 2
         if node.rows:
-            ax.plot([x - w / 2 + 0.04, x + w / 2 - 0.04], [row, row], color=border, lw=0.8, zorder=4)
+            ax.plot([x - w / 2 + 0.04, x + w / 2 - 0.04], [row, row], color=border, lw=0.8 * s, zorder=4)
     for key, text in node.rows:
         row += ROW_SIZE * LINE / 2
-        ax.text(x - w / 2 + PAD, row, key, ha="left", va="center", fontsize=ROW_SIZE,
+        ax.text(x - w / 2 + PAD, row, key, ha="left", va="center", fontsize=ROW_SIZE * s,
                 color=KEY_COLOR, zorder=5)
         pending = text.startswith("?")
-        ax.text(x + w / 2 - PAD, row, text, ha="right", va="center", fontsize=ROW_SIZE, zorder=5,
+        ax.text(x + w / 2 - PAD, row, text, ha="right", va="center", fontsize=ROW_SIZE * s, zorder=5,
                 color="#888888" if pending else "black")
         row += ROW_SIZE * LINE / 2
 

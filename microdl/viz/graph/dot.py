@@ -14,7 +14,7 @@ from .diagram import in_degrees, is_array, is_zero
 from .look import (KEY_COLOR, arrows_title, border_color, edge_color, edge_width, fill_color,
                    legend_entries)
 
-__all__ = ["to_dot", "run_dot", "dot_binary", "require_dot_binary"]
+__all__ = ["to_dot", "run_dot", "fit_to_slide", "dot_binary", "require_dot_binary"]
 
 FONT = "Helvetica,Arial,sans-serif"   # Graphviz font list (the built-in renderer uses matplotlib's)
 
@@ -25,24 +25,42 @@ def to_dot(diagram):
     """The Graphviz DOT source of a diagram (no Graphviz needed to write it)."""
     fan = in_degrees(diagram).values()
     ranksep = min(1.2, 0.4 + 0.06 * max(fan, default=1))  # room for dense fans
+    # ordering="in": an op's inputs stay in argument order (x1 above x2), as in the built-in
+    # renderer; edgesfirst: a label's white box covers the arrow that runs into it
     lines = ["digraph microdl {",
-             f'  graph [rankdir=LR, bgcolor="white", pad="0.3", nodesep="0.25", ranksep="{ranksep:.2f}", '
+             f'  graph [rankdir=LR, ordering="in", outputorder="edgesfirst", bgcolor="white", '
+             f'pad="0.3", nodesep="0.25", ranksep="{ranksep:.2f}", '
              f'fontname="{FONT}", labelloc="t", label={_dot_header(diagram)}];',
              f'  node [fontname="{FONT}", fontsize="14"];',
              f'  edge [fontname="{FONT}", fontsize="12", arrowsize="0.8"];']
     for node in diagram.nodes:
         lines.append(f"  {node.id} [{_dot_node_attributes(node)}];")
-    for edge in diagram.edges:
-        attrs = [f'color="{edge_color(edge.grad, diagram.grad_scale)}"',
-                 f'penwidth="{edge_width(edge.grad, diagram.grad_scale):.2f}"']
-        if is_zero(edge.grad):
-            attrs.append('style="dashed"')
-        if edge.label:  # in its arrow's colour (at full strength), to tell whose it is
-            attrs.append(f'label="{_dot_quote(edge.label)}", decorate="true", '
-                         f'fontcolor="{_label_color(edge.grad)}"')
-        lines.append(f"  {edge.source} -> {edge.target} [{', '.join(attrs)}];")
+    for number, edge in enumerate(diagram.edges):
+        lines.extend(_dot_edge(edge, diagram.grad_scale, f"label{number}"))
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _dot_edge(edge, grad_scale, label_id):
+    """The DOT lines of one arrow; a labelled arrow runs through its label.
+
+    Graphviz places an edge's own label= wherever there is room, often beside another
+    arrow of a fan-in (or tied to its arrow by a long "decorate" line). A small white
+    text node on the arrow's way keeps every label on its own arrow, never overlapping.
+    """
+    attrs = [f'color="{edge_color(edge.grad, grad_scale)}"',
+             f'penwidth="{edge_width(edge.grad, grad_scale):.2f}"']
+    if is_zero(edge.grad):
+        attrs.append('style="dashed"')
+    attrs = ", ".join(attrs)
+    if not edge.label:
+        return [f"  {edge.source} -> {edge.target} [{attrs}];"]
+    # in its arrow's colour (at full strength), to tell whose it is
+    return [f'  {label_id} [shape="plaintext", style="filled", fillcolor="white", height="0.2", '
+            f'margin="0.03,0.01", fontsize="12", fontcolor="{_label_color(edge.grad)}", '
+            f'label="{_dot_quote(edge.label)}"];',
+            f'  {edge.source} -> {label_id} [{attrs}, arrowhead="none"];',
+            f"  {label_id} -> {edge.target} [{attrs}];"]
 
 
 def _label_color(flow):
@@ -117,9 +135,38 @@ def require_dot_binary():
 
 
 def run_dot(source, fmt, dpi=110):
-    """Render DOT source with Graphviz's `dot` program; bytes of the picture."""
+    """Render DOT source with Graphviz's `dot` program; bytes of the picture.
+
+    The picture is fitted to a 16:9 slide first (fit_to_slide).
+    """
     binary = require_dot_binary()
     args = [binary, f"-T{fmt}"] + ([f"-Gdpi={dpi}"] if fmt == "png" else [])
+    return _run(args, fit_to_slide(source, dpi))
+
+
+def fit_to_slide(source, dpi=110, widest=2.3, largest_px=2300):
+    """DOT source whose drawing is at most `widest` times as wide as tall, and
+    `largest_px` pixels on a side at `dpi`.
+
+    Graphviz lays a long chain out in one flat row; laid out once (-Tplain, which
+    gives the drawing's size in inches), a too-flat graph gets ratio=1/widest, which
+    spreads the rows apart (the boxes and text keep their size), and a too-large one
+    a size= that scales it down.
+    """
+    first = _run([require_dot_binary(), "-Tplain"], source).decode().split(maxsplit=4)
+    width, height = float(first[2]), float(first[3])   # "graph scale width height"
+    extra = []
+    if width > widest * height:
+        extra.append(f'ratio="{1 / widest:.3f}"')
+    if max(width, width / widest) * dpi > largest_px:
+        inches = largest_px / dpi
+        extra.append(f'size="{inches:.2f},{inches:.2f}"')
+    if not extra:
+        return source
+    return source.replace("  graph [", f"  graph [{', '.join(extra)}, ", 1)
+
+
+def _run(args, source):
     done = subprocess.run(args, input=source.encode(), capture_output=True)
     if done.returncode != 0:
         raise RuntimeError(f"Graphviz's dot failed (exit {done.returncode}): "

@@ -100,7 +100,7 @@ class GraphStructure:
                 self.consumers[id(child)] = self.consumers.get(id(child), 0) + 1
         members, hidden, self.group_kind = group_nodes(self.order, self.roles, params, collapse) if collapse else ({}, set(), "")
         self.units, self.unit_of = self._make_units(members, hidden)
-        if len(self.units) > max_nodes:
+        if max_nodes is not None and len(self.units) > max_nodes:
             raise ValueError(_too_many_message(len(self.units), max_nodes, collapse, limit))
         self.links = self._make_links(hidden)
         self.units = _unit_topological_order(self.units, self.links, collapse)

@@ -10,22 +10,32 @@ One idea a file; the flow runs one way, losses -> paths -> drawing -> public plo
     surface.py      plot_surface: the loss as a 3-D surface
     animation.py    animate_descent: the paths growing one step per frame
     batch_sizes.py  compare_batch_sizes: SGD vs mini-batch vs full batch
-    plots.py        plot_landscape, compare_optimizers, compare_learning_rates
+    epochs.py       plot_epochs: batches, iterations and epochs, drawn
+    plots.py        plot_landscape, compare_optimizers (best_learning_rate), compare_learning_rates
+    explore.py      explore_landscape: sliders for lr, momentum, optimizer, steps, start
+    model_weights.py, network_loss.py  a net's weights as one vector; network_loss: along two
+    plane.py        RandomPlane (filter-normalised directions), train_run: runs seen on it
+    real_landscape.py plot_loss_landscape: the loss around trained weights, runs projected
 """
 from .animation import animate_descent
 from .batch_sizes import compare_batch_sizes
 from .batches import BatchTrajectory, batch_trajectory
 from .contours import ContourLevels, contour_levels, landscape_view, loss_grid
+from .epochs import plot_epochs
 from .descent import OPTIMIZERS, DescentPath, descent_path
-from .losses import Loss2D, linear_regression_loss, quadratic_bowl, rosenbrock
+from .explore import LandscapeExplorer, explore_landscape
+from .losses import Loss2D, linear_regression_loss, quadratic_bowl, rosenbrock, saddle
+from .network_loss import NetworkLoss, network_loss
 from .path import LossPath
-from .plots import compare_learning_rates, compare_optimizers, plot_landscape
+from .plots import best_learning_rate, compare_learning_rates, compare_optimizers, plot_landscape
+from .real_landscape import LossLandscape, loss_landscape, plot_loss_landscape
 from .surface import plot_surface
 
 __all__ = [
-    "Loss2D", "quadratic_bowl", "rosenbrock", "linear_regression_loss",
+    "Loss2D", "quadratic_bowl", "rosenbrock", "saddle", "linear_regression_loss", "NetworkLoss", "network_loss",
     "LossPath", "DescentPath", "descent_path", "OPTIMIZERS", "BatchTrajectory", "batch_trajectory",
     "ContourLevels", "contour_levels", "landscape_view", "loss_grid",
-    "plot_landscape", "compare_optimizers", "compare_learning_rates", "plot_surface",
-    "animate_descent", "compare_batch_sizes",
+    "plot_landscape", "compare_optimizers", "compare_learning_rates", "best_learning_rate", "plot_surface",
+    "animate_descent", "compare_batch_sizes", "plot_epochs", "LandscapeExplorer", "explore_landscape",
+    "LossLandscape", "loss_landscape", "plot_loss_landscape",
 ]

@@ -1,44 +1,50 @@
-"""SGD vs mini-batch vs full-batch gradient descent: the same data, start and budget.
+"""SGD vs mini-batch vs full-batch gradient descent: the trade-off, at two fair budgets.
 
     from microdl.viz import compare_batch_sizes
-    compare_batch_sizes(batch_sizes=(1, 16, None)).savefig("batches.png")
+    compare_batch_sizes(batch_sizes=(1, 10, None)).savefig("batches.png")
 
 The model is the line y = w x + b fitted by mean squared error (microdl.data.house_prices
-by default), each method a `batch_trajectory` (batches.py) that runs the real machinery.
-They all start at the same point and see the same number of examples (the same number
-of epochs), so what differs is only how many examples go into each step:
+by default), each method a `batch_trajectory` (batches.py) that runs the real machinery
+from the same start. Two budgets, because each one flatters a different method:
 
-    batch size 1     many cheap, noisy steps: the path stumbles toward the minimum
-    batch size B     fewer, steadier steps
-    full batch       one exact step per epoch: smooth, but few of them
+    the same examples seen (epochs)   SGD takes many cheap steps, full batch only a few
+    the same number of steps          full batch walks smoothly, SGD stumbles
 
-The picture: the paths on the contours of the exact full-data loss, and beside them
-the full-data loss after every step and the loss of each batch, against epochs.
+and what a step costs: a step on a batch of B examples pushes B examples through the
+model, so its time grows with B (on a vectorised machine, less than in proportion).
+Every loss drawn is the same quantity: the exact loss on ALL the data above its
+minimum, L - L_min, after each step (log scale).
 """
+import dataclasses
+import math
+
 import numpy as np
-from matplotlib.lines import Line2D
-from matplotlib.ticker import MaxNLocator
 
 from ...data.toy import house_prices
 from .. import canvas, style
 from .batches import batch_trajectory
 from .contours import add_colorbar, landscape_view
 from .losses import linear_regression_loss, regression_data
-from .panel import draw_landscape, marker_legend_handles, path_colors, shares_start
+from .panel import draw_landscape, halo
+from .path import read_only
 
 __all__ = ["compare_batch_sizes"]
 
+# (line width, marker, marker size): SGD's hundreds of steps as a plain thin line
+_LOOK_BY_STEPS = [(40, (2.2, "o", 6)), (math.inf, (1.2, "", 0))]
+
 
 @style.styled
-def compare_batch_sizes(x=None, y=None, batch_sizes=(1, 16, None), lr=0.1, epochs=5,
+def compare_batch_sizes(x=None, y=None, batch_sizes=(1, 10, None), lr=0.1, epochs=3, steps=30,
                         start=(0.0, 0.0), seed=0):
-    """SGD, mini-batch and full-batch descent on one data set, from one start, for one budget.
+    """SGD, mini-batch and full-batch descent on one data set from one start, compared
+    at the same examples seen AND at the same number of steps.
 
     x, y: the data (default: microdl.data.house_prices(50, seed=0)). batch_sizes: None
-    means full batch. lr: one number, or one per batch size. Every method trains for
-    `epochs` epochs, so each sees epochs x n examples (the title says how many).
-    Returns the Figure: left, the paths on the exact full-data loss; right, the
-    full-data loss after every step and the loss of each batch, against epochs.
+    means full batch. lr: one number, or one per batch size. epochs: the budget of
+    examples seen (epochs x n for every method). steps: the budget of steps.
+    Returns the Figure: top, the paths on the exact full-data loss at each budget;
+    below them, L - L_min after every step; right, what one step costs.
     """
     if x is None or y is None:
         x, y = house_prices(50, seed=0)
@@ -47,33 +53,54 @@ def compare_batch_sizes(x=None, y=None, batch_sizes=(1, 16, None), lr=0.1, epoch
     if len(rates) != len(batch_sizes):
         raise ValueError(f"compare_batch_sizes: {len(rates)} learning rates for "
                          f"{len(batch_sizes)} batch sizes; give one lr, or one per batch size")
-    runs = [batch_trajectory(x, y, size, rate, epochs, start, seed) for size, rate in zip(batch_sizes, rates)]
-    colors = path_colors(len(runs))
+    by_examples = [batch_trajectory(x, y, size, rate, epochs, start, seed)
+                   for size, rate in zip(batch_sizes, rates)]
+    by_steps = [_first_steps(batch_trajectory(x, y, size, rate, math.ceil(steps / run.iterations_per_epoch),
+                                              start, seed), steps)
+                for size, rate, run in zip(batch_sizes, rates, by_examples)]
     loss = linear_regression_loss(x, y, start=start)
-    figure, axes = canvas.new_mosaic([["paths", "full"], ["paths", "batch"]], width=16, height=9,
-                                    layout="constrained", width_ratios=[1.1, 1])
-    filled, chosen = draw_landscape(axes["paths"], loss, runs, _view_around(runs, loss), 16,
-                                    "auto", True, colors)
-    add_colorbar(figure, filled, chosen, axes["paths"])
-    axes["paths"].set_title("Paths on the loss over all the data")
-    _plot_full_losses(axes["full"], loss, runs, colors)
-    _plot_batch_losses(axes["batch"], runs, colors)
-    handles = axes["paths"].get_legend_handles_labels()[0]
-    handles += marker_legend_handles(runs, loss, True, shares_start(runs))
-    figure.legend(handles=handles, loc="outside lower center", ncol=2, frameon=False)
+    figure, axes = canvas.new_mosaic([["paths_examples", "paths_steps", "cost"],
+                                     ["loss_examples", "loss_steps", "cost"]],
+                                    width=16, height=9, layout="constrained",
+                                    width_ratios=[1, 1, 0.5], height_ratios=[1.25, 1])
+    colors = _colors(batch_sizes, len(x))
+    view = _view_around(by_examples + by_steps, loss)
     n = len(x)
+    for key, runs, title in (("examples", by_examples, f"Same examples seen: {epochs} epochs = {epochs * n:,}"),
+                             ("steps", by_steps, f"Same number of steps: {steps}")):
+        filled, chosen = _draw_paths(axes[f"paths_{key}"], loss, runs, view, colors)
+        axes[f"paths_{key}"].set_title(title, fontsize=style.TITLE_SIZE + 1)
+        _plot_losses(axes[f"loss_{key}"], loss, runs, colors, key)
+    _share_loss_axis(axes["loss_examples"], axes["loss_steps"])
+    add_colorbar(figure, filled, chosen, [axes["paths_examples"], axes["paths_steps"]])
+    _plot_cost(axes["cost"], by_examples, colors, n)
+    figure.legend(handles=[axes["loss_steps"].lines[i] for i in range(len(batch_sizes))]
+                  + _marker_handles(loss), loc="outside lower center", ncol=3, frameon=False)
     same_lr = f", lr = {rates[0]:g}" if len(set(rates)) == 1 else ""
-    figure.suptitle(f"Same data ({n} examples), same start, same budget: {epochs} epochs = "
-                    f"{epochs * n:,} examples seen by each{same_lr}", fontsize=style.TITLE_SIZE + 2)
+    figure.suptitle(f"Fitting a line to {n} examples from one start{same_lr}: "
+                    "noisy cheap steps or smooth expensive ones", fontsize=style.TITLE_SIZE + 3)
     return style.projector_text(figure)
 
 
-def _view_around(runs, loss, margin=0.15):
-    """A window just around the paths and the minimum, so the stumbling is visible.
+def _colors(batch_sizes, n):
+    """Blue for SGD, vermillion for mini-batches, black (a grey band) for the full batch:
+    all three stand out on the contours' colours."""
+    others = iter([style.VERMILLION, style.PURPLE, style.ORANGE, style.SKY_BLUE] * len(batch_sizes))
+    return [style.BLACK if size is None or size >= n else style.BLUE if size == 1 else next(others)
+            for size in batch_sizes]
 
-    Both sides get the same extent (equal units), within the loss's own window
-    widened for a path that went far (landscape_view).
-    """
+
+def _first_steps(run, steps):
+    """The same BatchTrajectory cut after its first `steps` steps."""
+    if run.steps <= steps:
+        return run
+    cut = {name: read_only(np.array(getattr(run, name)[:steps + 1]))
+           for name in ("points", "losses", "examples_seen")}
+    return dataclasses.replace(run, batch_losses=read_only(np.array(run.batch_losses[:steps])), **cut)
+
+
+def _view_around(runs, loss, margin=0.12):
+    """One window around all the paths and the minimum (equal units on both sides)."""
     points = np.concatenate([run.points[np.all(np.isfinite(run.points), axis=1)] for run in runs]
                             + [np.array([loss.minimum])])
     low, high = points.min(axis=0), points.max(axis=0)
@@ -83,56 +110,88 @@ def _view_around(runs, loss, margin=0.15):
             (max(centre[1] - half, y0), min(centre[1] + half, y1)))
 
 
-def _plot_full_losses(ax, loss, runs, colors):
-    """The exact loss on all the data after every step, against epochs (log scale)."""
-    floor = loss.minimum_loss
+def _look(run, n):
+    """(width, marker, size, layer, alpha): the full batch as a wide pale band at the bottom,
+    so a mini-batch path that follows it closely stays visible on top; SGD thinner."""
+    width, marker, size = next(look for most, look in _LOOK_BY_STEPS if run.steps <= most)
+    if run.batch_size >= n:
+        return width + 5, marker, size + 5, 3, 0.4
+    if run.batch_size == 1:
+        return width * 0.7, marker, size * 0.7, 4, 1.0
+    return width, marker, size, 5, 1.0
+
+
+def _draw_paths(ax, loss, runs, view, colors):
+    """Contours and the minimum (draw_landscape), then each path in its own look: many
+    steps as a thin plain line, few as a bold line with a dot per step; fewer steps on top."""
+    filled, chosen = draw_landscape(ax, loss, [], view, 14, "auto", True)
+    filled.set_alpha(0.75)   # paler contours, so the paths stand out (the colour bar follows)
     for run, color in zip(runs, colors):
-        gap = np.where(run.losses - floor > 0, run.losses - floor, np.nan)
-        few = run.steps <= 60
-        ax.plot(run.epochs, gap, "-o" if few else "-", color=color, lw=2 if few else 1.4,
-                markersize=5, label=run.label, zorder=3 if few else 2)
-    ax.set_yscale("log")
-    ax.set_ylabel("$L - L_{min}$ (all data)")
-    ax.set_title("Loss on all the data after every step")
-    _epoch_axis(ax, runs[0].num_examples, top=True)
+        width, marker, size, layer, alpha = _look(run, run.num_examples)
+        points = run.points[np.all(np.isfinite(run.points), axis=1)]
+        ax.plot(points[:, 0], points[:, 1], color=color, lw=width, marker=marker, markersize=size,
+                markeredgewidth=0, zorder=layer, alpha=alpha,
+                path_effects=halo(width) if alpha == 1 and run.batch_size > 1 else None)
+        ax.plot(*points[-1], linestyle="none", color=color, zorder=6, **style.END_MARKER)
+    ax.plot(*runs[0].points[0], linestyle="none", color=style.BLACK, zorder=7, **style.START_MARKER)
+    return filled, chosen
 
 
-def _plot_batch_losses(ax, runs, colors):
-    """The loss each step saw (its batch): thin, every step; bold dots, its mean per epoch."""
+def _plot_losses(ax, loss, runs, colors, against):
+    """L - L_min on all the data after every step, against examples seen or steps."""
     for run, color in zip(runs, colors):
-        step_epochs = run.epochs[1:]
-        ax.plot(step_epochs, run.batch_losses, "-", color=color, lw=0.8, alpha=0.55)
-        means, ends = _epoch_means(run)
-        ax.plot(ends, means, "-o", color=color, lw=2.2, markersize=7, markeredgecolor="white",
-                zorder=4)
-    ax.legend(handles=[Line2D([], [], color=style.GREY, lw=0.8, label="each step's batch"),
-                       Line2D([], [], color=style.GREY, lw=2.2, marker="o", markersize=7,
-                              label="mean over the epoch")], loc="upper right", framealpha=0.9)
+        width, marker, size, layer, alpha = _look(run, run.num_examples)
+        gap = np.maximum(run.losses - loss.minimum_loss, np.finfo(float).tiny)
+        where = run.examples_seen if against == "examples" else np.arange(len(gap))
+        ax.plot(where, gap, color=color, lw=width, marker=marker, markersize=size, zorder=layer,
+                alpha=alpha, markeredgewidth=0, label=run.label)
     ax.set_yscale("log")
-    # a batch of one example is sometimes fitted almost exactly (loss ~ 1e-6); those dips
-    # say little, so the axis stops two decades below the lowest epoch mean
-    lowest = min(_epoch_means(run)[0].min(initial=np.inf) for run in runs)
-    if np.isfinite(lowest):
-        ax.set_ylim(bottom=lowest / 100)
-    ax.set_ylabel("loss on the batch")
-    ax.set_title("Loss on the batch each step used (what the optimizer saw)")
-    _epoch_axis(ax, runs[0].num_examples, top=False)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.set_ylabel("$L - L_{min}$ on all the data")
+    ax.set_xlabel("examples seen" if against == "examples" else "steps (parameter updates)")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_xlim(0, max(where[-1] for where in
+                       ([run.examples_seen for run in runs] if against == "examples"
+                        else [np.arange(run.steps + 1) for run in runs])))
 
 
-def _epoch_means(run):
-    """The mean batch loss of each whole epoch, and the epoch number where it ended."""
-    per_epoch = run.iterations_per_epoch
-    whole = len(run.batch_losses) // per_epoch
-    means = run.batch_losses[:whole * per_epoch].reshape(whole, per_epoch).mean(axis=1)
-    return means, np.arange(1, whole + 1)
+def _share_loss_axis(*axes):
+    """The same y range on both loss panels (every point inside), so they compare."""
+    low = min(ax.dataLim.y0 for ax in axes)
+    high = max(ax.dataLim.y1 for ax in axes)
+    for ax in axes:
+        ax.set_ylim(low / 2, high * 2)
 
 
-def _epoch_axis(ax, n, top):
-    """x in epochs (comparable across batch sizes); on top, examples seen (if `top`)."""
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.grid(True, alpha=0.3)
-    ax.set_xlabel("epochs (passes over the data)")
-    if top:
-        seen = ax.secondary_xaxis("top", functions=(lambda e: e * n, lambda s: s / n))
-        seen.set_xlabel("examples seen")
-        seen.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+def _plot_cost(ax, runs, colors, n):
+    """What one step costs (examples through the model), and how many steps an epoch has."""
+    rows = np.arange(len(runs))[::-1]
+    bars = ax.barh(rows, [run.batch_size for run in runs], color=colors, height=0.55)
+    for bar, run in zip(bars, runs):
+        bar.set_alpha(_look(run, n)[4])     # the full batch pale, as its band
+    names = []
+    for row, run in zip(rows, runs):
+        size, per_epoch = run.batch_size, run.iterations_per_epoch
+        kind = "SGD" if size == 1 else "full batch" if size >= n else "mini-batch"
+        names.append(f"{kind}\n{per_epoch} step{'s' if per_epoch != 1 else ''}\nper epoch")
+        ax.text(size + 0.03 * n, row, f"{size}", va="center", ha="left", fontweight="bold")
+    ax.set_yticks(rows, names)
+    ax.tick_params(axis="y", length=0)
+    ax.set_ylim(-0.6, len(runs) - 0.4)
+    ax.set_xlim(0, n * 1.3)
+    ax.set_xlabel("examples per step")
+    ax.set_title("What one step costs:\nits work (and time)\ngrows with the batch",
+                 fontsize=style.TITLE_SIZE + 1)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def _marker_handles(loss):
+    from matplotlib.lines import Line2D
+    (m1, m2) = loss.minimum
+    return [Line2D([], [], linestyle="none", color=style.BLACK, label="start: w=0, b=0",
+                   **style.START_MARKER),
+            Line2D([], [], linestyle="none", label=f"minimum: w={m1:.3g}, b={m2:.3g}",
+                   **style.MINIMUM_MARKER),
+            Line2D([], [], linestyle="none", color=style.GREY, label="end of the budget",
+                   **style.END_MARKER)]

@@ -106,15 +106,17 @@ def _round_log_levels(low, high, count):
     return candidates[(candidates >= below) & (candidates <= above)]
 
 
-def draw_contours(ax, loss, view, levels, log_levels, resolution=201):
+def draw_contours(ax, loss, view, levels, log_levels, resolution=None):
     """Filled contours + thin lines of `loss` over `view` on `ax`.
 
     levels, log_levels: as in contour_levels. The levels come from loss.view, so a
     window widened for a diverging path keeps the colours of the valley; what lies
-    above is the top colour. Returns (the filled ContourSet, ContourLevels).
+    above is the top colour. resolution: default loss.grid_resolution (201 for a formula,
+    fewer points for a loss that runs a network). Returns (the filled ContourSet, ContourLevels).
     """
+    resolution = resolution or getattr(loss, "grid_resolution", 201)
     P1, P2, L = loss_grid(loss, view, resolution)
-    reference = L if view == loss.view else loss_grid(loss, loss.view, 101)[2]
+    reference = L if view == loss.view else loss_grid(loss, loss.view, min(101, resolution))[2]
     chosen = contour_levels(loss, reference, levels, log_levels)
     shown = L - chosen.offset
     values = chosen.values
@@ -158,14 +160,18 @@ def add_colorbar(figure, filled, levels, ax):
 
 
 def _colorbar_ticks(levels, most=8):
-    """At most `most` ticks: on log levels the powers of ten (and 0), else every k-th level."""
+    """At most `most` ticks: on log levels the powers of ten, else every k-th level.
+
+    A log scale has no 0: the bottom band (0 up to the first level) keeps its colour
+    but gets no tick.
+    """
     values = levels.values
     if levels.is_log:
         positive = np.where(values > 0, values, 1.0)
         powers = values[(values > 0) & np.isclose(10 ** np.round(np.log10(positive)), values)]
         if 3 <= len(powers) <= most:
-            ticks = np.concatenate([[0.0], powers]) if values[0] == 0 else powers
-            return np.union1d(ticks, values[-1:])       # and the top level, to read the range
+            return np.union1d(powers, values[-1:])       # and the top level, to read the range
+        values = values[values > 0]
     step = max(1, math.ceil(len(values) / most))
     return values[::step]
 

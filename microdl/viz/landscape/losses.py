@@ -7,7 +7,7 @@
 What is here
   * `Loss2D`: a loss of two parameters that evaluates on NumPy grids (for contours) AND
     builds a microdl graph on a Tensor of shape (2,) or on two Values (for gradients).
-  * The named losses: `quadratic_bowl()`, `rosenbrock()` and `linear_regression_loss(x, y)`,
+  * The named losses: `quadratic_bowl()`, `rosenbrock()`, `saddle()` and `linear_regression_loss(x, y)`,
     each with a window to draw, a start, and teaching settings per optimizer.
   * `regression_data(x, y)`: the checks and conversions every line-fitting picture shares.
 """
@@ -19,7 +19,7 @@ import numpy as np
 from ...tensor import Tensor
 from ...value import Value
 
-__all__ = ["Loss2D", "quadratic_bowl", "rosenbrock", "linear_regression_loss", "regression_data"]
+__all__ = ["Loss2D", "quadratic_bowl", "rosenbrock", "saddle", "linear_regression_loss", "regression_data"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -35,6 +35,7 @@ class Loss2D:
                         "momentum": 0.5}, ...}, used when descent_path gets no lr
     learning_rate_examples  (too small, about right, too large) for plain gradient descent
     grid_expression     optional faster NumPy form of the same loss (for data losses)
+    grid_resolution     points per side of the contour grid (lower for costly losses)
 
     >>> bowl = quadratic_bowl()
     >>> float(bowl(np.array(2.0), np.array(1.0)))   # on NumPy: (2^2 + 10 * 1^2) / 2
@@ -52,6 +53,7 @@ class Loss2D:
     settings: dict = field(default_factory=dict)
     learning_rate_examples: tuple = ()
     grid_expression: Callable | None = None
+    grid_resolution: int = 201
 
     def __call__(self, p1, p2):
         """The loss on NumPy arrays of any (equal or broadcastable) shape, as floats."""
@@ -126,6 +128,22 @@ def rosenbrock(a=1.0, b=100.0):
         minimum=(a, a * a), view=((-2.0, 2.0), (-1.0, 3.0)), start=(-1.2, 1.0), steps=500,
         settings=_settings(gd=0.2 / b, momentum=0.1 / b, beta=0.9, adam=0.1, rmsprop=0.02, adagrad=0.5),
         learning_rate_examples=(0.05 / b, 0.2 / b, 0.8 / b))
+
+
+def saddle():
+    """L = w1^2 / 2 - w2^2 / 2 + w2^4 / 4: a saddle at (0, 0) between two valleys at w2 = +-1.
+
+    Along w1 the saddle point is a minimum, along w2 a maximum. A start almost on the
+    ridge (w2 = 0.01) slides towards the saddle and lingers there, where the gradient
+    nearly vanishes, before it falls into a valley: a plateau in the loss curve.
+    """
+    return Loss2D(
+        name="A saddle between two valleys",
+        formula=r"$L = \frac{1}{2} w_1^2 - \frac{1}{2} w_2^2 + \frac{1}{4} w_2^4$",
+        expression=lambda w1, w2: w1 ** 2 * 0.5 - w2 ** 2 * 0.5 + w2 ** 4 * 0.25,
+        minimum=(0.0, 1.0), view=((-3.0, 3.0), (-2.0, 2.0)), start=(-2.5, 0.01), steps=60,
+        settings=_settings(gd=0.3, momentum=0.15, beta=0.8, adam=0.2, rmsprop=0.1, adagrad=1.0),
+        learning_rate_examples=(0.03, 0.3, 1.5))
 
 
 def linear_regression_loss(x, y, start=(0.0, 0.0)):

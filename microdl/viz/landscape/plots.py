@@ -9,6 +9,7 @@
   * `compare_learning_rates`: one optimizer at several learning rates, a panel each.
 """
 import numpy as np
+from matplotlib.lines import Line2D
 
 from .. import canvas, style
 from .contours import add_colorbar, landscape_view
@@ -17,7 +18,8 @@ from .panel import draw_landscape, figure_size, marker_legend_handles, marker_si
 from .path import as_paths
 from .surface import plot_surface
 
-__all__ = ["plot_landscape", "compare_optimizers", "compare_learning_rates"]
+__all__ = ["plot_landscape", "compare_optimizers", "compare_learning_rates", "best_learning_rate",
+           "LEARNING_RATE_GRID"]
 
 
 @style.styled
@@ -55,60 +57,113 @@ def _plot_loss_curves(ax, loss, paths, colors, decades_up=5, decades_down=12):
     """Loss above the minimum against the step, log scale: straight lines = steady rates.
 
     The axis shows at most `decades_up` decades above the highest start (a diverged
-    run leaves through the top, where its cross is drawn) and `decades_down` below.
+    run leaves through the top, where its cross is drawn) and `decades_down` below; a
+    run that goes further down (or reaches the minimum exactly, L - L_min = 0, which a
+    log axis cannot show) stops at the bottom edge with a triangle. Returns True if one did.
     """
-    gaps = []
-    for path in paths:
-        gap = np.asarray(path.losses) - loss.minimum_loss
-        gaps.append(np.where(np.isfinite(gap) & (gap > 0), gap, np.nan))  # 0 is off a log scale
-    start = np.nanmax([gap[0] for gap in gaps])
+    gaps = [np.asarray(path.losses) - loss.minimum_loss for path in paths]
+    start = max(gap[0] for gap in gaps)
     top, bottom = start * 10.0 ** decades_up, start * 10.0 ** -decades_down
+    reached = False
     for path, gap, color in zip(paths, gaps, colors):
         steps = np.arange(len(gap))
-        ax.plot(steps, gap, "-o", color=color, lw=2, markersize=marker_size(len(gap)) - 1.5,
+        below = np.flatnonzero(np.isfinite(gap) & (gap < bottom))
+        end = below[0] if len(below) else len(gap)
+        shown = np.where(np.isfinite(gap[:end]) & (gap[:end] > 0), gap[:end], np.nan)
+        ax.plot(steps[:end], shown, "-o", color=color, lw=2, markersize=marker_size(len(gap)) - 1.5,
                 label=path.label)
+        if len(below):
+            reached = True
+            if end > 0:
+                ax.plot([steps[end - 1], steps[end]], [gap[end - 1], bottom], "-", color=color, lw=2)
+            ax.plot(steps[end], bottom, linestyle="none", color=color, clip_on=False, zorder=5,
+                    **_FLOOR_MARKER)
         if path.diverged:
-            end = gap[-1] if np.isfinite(gap[-1]) and gap[-1] <= top else top
-            ax.plot(steps[-1], end, linestyle="none", zorder=5, clip_on=False, **style.DIVERGED_MARKER)
+            last = gap[-1] if np.isfinite(gap[-1]) and gap[-1] <= top else top
+            ax.plot(steps[-1], last, linestyle="none", zorder=5, clip_on=False, **style.DIVERGED_MARKER)
     ax.set_yscale("log")
     everything = np.concatenate(gaps)
     if np.any(everything > top) or any(p.diverged and not np.isfinite(g[-1]) for p, g in zip(paths, gaps)):
         ax.set_ylim(top=top)
-    if np.nanmin(everything) < bottom:  # a run that reached the float's resolution
+    if reached:
         ax.set_ylim(bottom=bottom)
     ax.set_xlabel("step")
     ax.set_ylabel(r"loss above the minimum, $L - L_{min}$")
     ax.set_title("Loss at every step (log scale)")
     ax.grid(True, which="major", alpha=0.3)
     ax.xaxis.get_major_locator().set_params(integer=True)
+    return reached
+
+
+_FLOOR_MARKER = dict(marker="v", markersize=11, markeredgecolor=style.BLACK, markeredgewidth=1)
+_FLOOR_TEXT = "left through the bottom of the axis\n(at the minimum, to float precision)"
+#: the learning rates tried for each optimizer in compare_optimizers: 1, 2, 5 x 10^k
+LEARNING_RATE_GRID = tuple(m * 10.0 ** k for k in range(-4, 1) for m in (1, 2, 5))
+#: a colour per optimizer, told apart at a glance (momentum and RMSprop not both orange)
+_OPTIMIZER_COLORS = {"sgd": style.BLUE, "gd": style.BLUE, "momentum": style.VERMILLION,
+                     "nesterov": style.VERMILLION, "adam": style.GREEN, "rmsprop": style.PURPLE,
+                     "adagrad": style.ORANGE}
+
+
+def best_learning_rate(loss, optimizer, start=None, steps=None, grid=LEARNING_RATE_GRID, **options):
+    """The lr from `grid` with the lowest loss after `steps` steps among the steady runs
+    (never above the starting loss, no jump: see _is_unstable); a diverged run loses.
+    The optimizer's other settings (e.g. its momentum) come from loss.settings."""
+    settings = {k: v for k, v in loss.settings.get(optimizer, {}).items() if k != "lr"}
+    settings.update(options)
+
+    def score(lr):  # (unsteady?, final loss): steady runs first, then the lowest loss
+        path = descent_path(loss, start, optimizer, lr=lr, steps=steps, **settings)
+        if path.diverged or not np.isfinite(path.losses[-1]):
+            return (True, np.inf)
+        return (_is_unstable(loss, path) or bool(np.max(path.losses) > path.losses[0]), path.losses[-1])
+    return min(grid, key=score)
 
 
 @style.styled
 def compare_optimizers(loss, start=None, configs=None, steps=None, levels=16, log_levels="auto"):
-    """Several optimizers from one start on one landscape, with their losses per step.
+    """Several optimizers from one start on one landscape: a panel each, and their losses.
 
     configs: a list of dicts of descent_path arguments, e.g.
              [{"optimizer": "sgd", "lr": 0.17}, {"optimizer": "adam", "lr": 0.5}];
-             default: plain gradient descent, momentum, Adam and RMSprop with the
-             loss's teaching settings (loss.settings).
-    Returns the Figure (left: the landscape, right: loss above the minimum per step).
+             default: plain gradient descent, momentum, Adam and RMSprop, each at its
+             best learning rate from the same grid (best_learning_rate), since the same
+             lr means different steps for different optimizers.
+    Returns the Figure (left: a landscape panel per optimizer, right: L - L_min per step).
     """
-    configs = configs or [{"optimizer": name} for name in ("sgd", "momentum", "adam", "rmsprop")]
     steps = loss.steps if steps is None else steps
+    tuned = configs is None
+    if tuned:
+        configs = [{"optimizer": name, "lr": best_learning_rate(loss, name, start, steps),
+                    **{k: v for k, v in loss.settings.get(name, {}).items() if k != "lr"}}
+                   for name in ("sgd", "momentum", "adam", "rmsprop")]
     paths = [descent_path(loss, start, steps=steps, **config) for config in configs]
-    colors = path_colors(len(paths))
-    figure, axes = canvas.new_mosaic([["landscape", "curves"]], width=15, height=7.2,
-                                    layout="constrained", width_ratios=[1.25, 1])
+    fallback = iter(path_colors(len(paths)))
+    colors = [_OPTIMIZER_COLORS.get(str(config.get("optimizer", "sgd")).lower()) or next(fallback)
+              for config in configs]
+    columns = 2 if len(paths) > 1 else 1
+    rows = -(-len(paths) // columns)
+    names = [f"p{i}" for i in range(rows * columns)]
+    layout = [names[r * columns:(r + 1) * columns] + ["curves"] for r in range(rows)]
+    figure, axes = canvas.new_mosaic(layout, width=16, height=9, layout="constrained",
+                                    width_ratios=[1] * columns + [1.3])
     view = landscape_view(loss, paths)
-    filled, chosen = draw_landscape(axes["landscape"], loss, paths, view, levels, log_levels,
-                                    True, colors)
-    add_colorbar(figure, filled, chosen, axes["landscape"])
-    axes["landscape"].set_title(f"{loss.name}\n{loss.formula}")
-    _plot_loss_curves(axes["curves"], loss, paths, colors)
-    handles = axes["landscape"].get_legend_handles_labels()[0]
-    handles += marker_legend_handles(paths, loss, True, shares_start(paths))
-    figure.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False)
-    figure.suptitle(f"{len(paths)} optimizers, {steps} steps each, from the same start",
+    for i, (path, color) in enumerate(zip(paths, colors)):
+        filled, chosen = draw_landscape(axes[f"p{i}"], loss, [path], view, levels, log_levels, True, [color])
+        axes[f"p{i}"].set_title(f"{path.label}\n{_verdict(loss, path)}", color=color)
+    for i in range(len(paths), rows * columns):
+        axes[f"p{i}"].set_axis_off()
+    add_colorbar(figure, filled, chosen, [axes[f"p{i}"] for i in range(len(paths))])
+    reached = _plot_loss_curves(axes["curves"], loss, paths, colors)
+    axes["curves"].legend(loc="upper right", framealpha=0.9)
+    handles = marker_legend_handles(paths, loss, True, shares_start(paths))
+    if reached:
+        handles.append(Line2D([], [], linestyle="none", color=style.GREY, label=_FLOOR_TEXT, **_FLOOR_MARKER))
+    figure.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False)
+    why = ("each at its best steady learning rate from the same grid (0.0001 to 1), since the same lr "
+           "means different steps:\ngradient descent moves lr × gradient, Adam and RMSprop about "
+           "lr in each coordinate" if tuned else "each at the learning rate its label gives")
+    figure.suptitle(f"{loss.name}: {len(paths)} optimizers, {steps} steps each, from the same start\n{why}",
                     fontsize=style.TITLE_SIZE + 2)
     return style.projector_text(figure)
 
@@ -117,14 +172,19 @@ def _verdict(loss, path):
     """How a run went, in a few words, from its losses alone."""
     if path.diverged:
         return f"diverged at step {path.steps}"
+    change = f"{path.losses[0]:.3g} → {path.losses[-1]:.2g}"
     first, last = path.losses[0] - loss.minimum_loss, path.losses[-1] - loss.minimum_loss
-    change = f"loss {path.losses[0]:.3g} → {path.losses[-1]:.2g}"
     if last > first:
-        return f"the loss grew ({change})"
+        return f"the loss grew: {change}"
+    if _is_unstable(loss, path):
+        return f"unstable, the loss jumps: {change}"
+    return f"{'converged' if last < 1e-3 * first else 'slow'}: loss {change}"
+
+
+def _is_unstable(loss, path):
+    """True when the loss jumps to 10 times the lowest it had reached before."""
     lowest_so_far = np.minimum.accumulate(path.losses - loss.minimum_loss)
-    if np.any(path.losses[1:] - loss.minimum_loss > 10 * lowest_so_far[:-1]):
-        return f"unstable: the loss jumps ({change})"
-    return f"{'converged' if last < 1e-3 * first else 'slow'} ({change})"
+    return bool(np.any(path.losses[1:] - loss.minimum_loss > 10 * lowest_so_far[:-1]))
 
 
 @style.styled

@@ -1,0 +1,106 @@
+"""Click through backprop: `explore_backprop(root)`, the forward pass and then the backward
+pass, one node (forward) and one arrow (backward) a step.
+
+>>> from microdl import Value
+>>> a = Value(3.0, label="a")
+>>> y = a * a + a; y.label = "y"
+>>> scene = explore_backprop(y)
+>>> len(scene)                    # forward: inputs + 2 nodes; backward: start, 4 arrows, done
+9
+>>> scene.last().current.title
+'Backprop done: every node holds dy / d(node)'
+
+A BackpropScene is a `Scene` (viz.canvas): `.next()`, `.previous()`, `.first()`,
+`.last()`, `.step(i)`, `.figure(i)`, `.save("x.gif" | ".html" | ".png")`; `.show()` opens
+a window (arrow keys step, space plays); in Jupyter it shows buttons and a slider
+(ipywidgets when installed) or the offline player. What each frame shows is in
+steps.py; the numbers are replayed from the graph, which is never changed.
+"""
+from ..canvas import Control, Scene
+from .builtin import builtin_layout, draw_builtin, node_sizes
+from .expand import expand_fused
+from .frames import step_diagrams
+from .nodes import is_node
+from .steps import backprop_steps
+from .structure import GraphStructure
+
+__all__ = ["explore_backprop", "BackpropScene", "backprop_frames"]
+
+COLLAPSE_LEVELS = (None, "neuron", "layer")
+
+
+def explore_backprop(root, *, params=None, collapse=None, expand=False, forward=True, by="edge",
+                     show_local=True, max_frames=200, title=None, size=(12.8, 7.2)):
+    """Step through the forward and backward pass of `root` (a Value; a Tensor after backward()).
+
+    params, collapse:  as in draw_graph: `collapse="neuron"` or `"layer"` steps through an
+                       MLP one neuron or layer call at a time.
+    expand:      write out every fused `dot` node (a neuron's w · x + b) as its products
+                 w_i·x_i and their sum, so every product gets its own step.
+    forward:     start with the forward pass (False: backward only).
+    by:          "edge": one arrow a backward step; "node": every input arrow of a node at once.
+    show_local:  write "local × upstream = contribution" on the arrow that moves.
+    max_frames:  refuse more steps than this (collapse, or raise it).
+    size:        inches at 100 dpi (12.8 x 7.2 is a 1280x720 slide); the graph shrinks to fit.
+    """
+    steps, diagrams = backprop_frames(root, "explore_backprop", params=params, collapse=collapse,
+                                      expand=expand, forward=forward, by=by, show_local=show_local,
+                                      max_frames=max_frames, title=title)
+    return BackpropScene(diagrams, steps, size=size)
+
+
+def backprop_frames(root, caller, *, params, collapse, expand, forward, by, show_local, max_frames,
+                    title):
+    """(steps, diagrams) of explore_backprop and animate_backprop; `caller` names the function
+    in error messages."""
+    if not is_node(root):
+        raise TypeError(f"{caller} needs a graph node (a Value or a Tensor), got {type(root).__name__}"
+                        + (": step through their sum, or each one" if isinstance(root, (list, tuple)) else ""))
+    if collapse not in COLLAPSE_LEVELS:
+        raise ValueError(f"{caller}: collapse must be one of {COLLAPSE_LEVELS}, got {collapse!r}")
+    if by not in ("edge", "node"):
+        raise ValueError(f"{caller}: by must be 'edge' (one arrow a step) or 'node', got {by!r}")
+    structure = GraphStructure(expand_fused(root) if expand else root, params, collapse, max_nodes=None)
+    steps = backprop_steps(structure, forward=forward, by=by, title=title)
+    if len(steps) > max_frames:
+        smaller = [s for s, ok in (("collapse='neuron' or 'layer'", collapse is None),
+                                   ("collapse='layer'", collapse == "neuron"),
+                                   ("by='node'", by == "edge"), ("forward=False", forward),
+                                   ("expand=False", expand)) if ok]
+        raise ValueError(
+            f"{caller}: this graph needs {len(steps)} frames, more than max_frames={max_frames} "
+            f"(one per step). Step through a smaller graph (one example's loss)"
+            f"{', use ' + ', '.join(smaller) if smaller else ''}, or raise the limit: "
+            f"{caller}(..., max_frames={len(steps)}).")
+    return steps, step_diagrams(structure, steps, show_local=show_local)
+
+
+class BackpropScene(Scene):
+    """The steps of backprop as a Scene with one control, the step number ("frame").
+
+    `.steps[i]` says what step i is (phase, kind, the unit, the graph edges that move,
+    title, subtitle) and `.diagrams[i]` what it shows; `.current` is the step shown now.
+    """
+
+    def __init__(self, diagrams, steps, *, size=(12.8, 7.2), dpi=100, fps=1, prefer_widgets=True):
+        self.diagrams, self.steps = list(diagrams), list(steps)
+        sizes = {}  # every frame gets the same boxes: the largest text of any frame fits
+        for diagram in self.diagrams:
+            for node_id, (w, h) in node_sizes(diagram).items():
+                old = sizes.get(node_id, (0.0, 0.0))
+                sizes[node_id] = (max(w, old[0]), max(h, old[1]))
+        self.layout, self.node_sizes = builtin_layout(self.diagrams[-1], sizes)
+        super().__init__(self._draw_step, [Control("frame", range(len(self.diagrams)), label="step")],
+                         size=size, dpi=dpi, fps=fps, prefer_widgets=prefer_widgets)
+
+    def __repr__(self):
+        return (f"BackpropScene(step {self.index} of {len(self) - 1}, "
+                f"{len(self.diagrams[0].nodes)} nodes: {self.current.title!r})")
+
+    @property
+    def current(self):
+        """The Step shown now."""
+        return self.steps[self.index]
+
+    def _draw_step(self, fig, frame):
+        draw_builtin(fig, self.diagrams[frame], self.layout, self.node_sizes, fit=True)

@@ -1,0 +1,18 @@
+"""Pictures that move while a model trains (the third floor: they combine the families).
+
+    playground.py   the playground (+ playground_view.py, playground_controls.py, neurons.py)
+    view.py         LiveView: the student's own model, redrawn while it trains
+    layout.py       which panels a model and its data get, and where they go
+    panels.py       each panel: curves, boundary, examples, gradient health, weights, graph
+    record.py       what the view remembers of the run, and what it measures
+    verdicts.py     plain-language verdicts: vanishing, exploding, dead layers (no plotting)
+    showing.py      a window, a notebook output, or off screen; frames to GIF / MP4
+    draw_pad.py     draw_pad: draw with the mouse, the model names it (+ draw_pad_view.py)
+"""
+from .verdicts import dead_relu_verdicts, gradient_verdicts, health_verdicts
+from .playground import Playground, playground
+from .view import LiveView
+from .draw_pad import DrawPad, draw_pad
+
+__all__ = ["LiveView", "playground", "Playground", "health_verdicts", "gradient_verdicts", "dead_relu_verdicts",
+           "draw_pad", "DrawPad"]

@@ -1,0 +1,110 @@
+"""The playground: driven by code under Agg (controls, keys, buttons), headless from the command
+line, and its own CSV data."""
+import time
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from microdl import cli, data
+from microdl.viz import playground
+from microdl.viz.live.playground import DATASETS, Playground
+from microdl.viz.live.playground_controls import PlaygroundWindow
+
+
+def test_headless_moons_two_layers_of_eight_reach_97_percent_quickly(tmp_path, capsys):
+    started = time.perf_counter()
+    cli.main(["playground", "--dataset", "moons", "--layers", "8,8", "--steps", "300",
+              "--save", str(tmp_path / "pg.png")])
+    elapsed = time.perf_counter() - started
+    out = capsys.readouterr().out
+    test_accuracy = float(out.split("test accuracy ")[1].split("%")[0]) / 100
+    assert test_accuracy >= 0.97, out
+    assert elapsed < 30, f"took {elapsed:.1f} s"
+    assert (tmp_path / "pg.png").stat().st_size > 10_000
+
+
+def test_every_dataset_trains_on_both_engines():
+    before = plt.get_fignums()
+    for name in DATASETS:
+        pg = Playground(name, layers=(4,), points=60, seed=1)
+        start = pg.losses()["train"]
+        pg.train(30, redraw=False)
+        assert pg.step_count == 30 and pg.losses()["train"] < start, name
+    scalar = Playground("xor", layers=(4,), points=40, engine="scalar", seed=0)
+    assert type(scalar.model).__name__ == "MLP"
+    scalar.train(5)
+    fig = scalar.figure()
+    assert any("scalar engine" in t.get_text() and "seed 0" in t.get_text() for t in fig.texts)
+    assert plt.get_fignums() == before          # no figure left with pyplot
+
+
+def test_controls_reset_the_network_or_apply_from_the_next_step():
+    pg = playground("moons", layers=(8, 8), seed=0)
+    pg.train(20)
+    pg.set(lr=0.1)                                     # applies from the next step, no reset
+    assert pg.step_count == 20 and pg.optimizer.param_groups[0]["lr"] == pytest.approx(0.1)
+    pg.set(hidden_layers=3, width=4)                   # a new network: start again
+    assert pg.step_count == 0 and pg.layers == [4, 4, 4]
+    assert [len(p.data) for p in pg.model.parameters()][::2] == [4, 4, 4, 2]
+    with pytest.raises(ValueError, match="activation must be one of"):
+        pg.set(activation="swish")
+
+
+def test_the_window_is_driven_by_keys_and_widgets():
+    before = plt.get_fignums()
+    pg = Playground("circles", layers=(6,), seed=3, steps_per_frame=7)
+    window = PlaygroundWindow(pg)
+    window.press(" ")
+    assert window.playing and window.widgets["play"].label.get_text().endswith("pause")
+    window.tick()
+    window.tick()
+    window.press(" ")
+    assert not window.playing and pg.step_count == 14
+    window.tick()                                      # paused: nothing happens
+    window.press("right")
+    assert pg.step_count == 15
+    title = [t.get_text() for t in window.picture.texts if "step" in t.get_text()][0]
+    assert "step 15" in title
+    window.widgets["activation"].set_active(1)         # a click on "tanh"
+    assert pg.state["activation"] == "tanh" and pg.step_count == 0
+    window.widgets["lr"].set_val(np.log10(0.3))         # the learning-rate slider
+    assert pg.state["lr"] == pytest.approx(0.3)
+    pg.set(dataset="xor")                               # code moves the widgets too
+    assert window.widgets["dataset"].value_selected == "xor"
+    window.press("r")
+    assert pg.step_count == 0
+    assert plt.get_fignums() == before          # no figure left with pyplot
+
+
+def test_your_own_csv(tmp_path):
+    path = tmp_path / "points.csv"
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(80, 2))
+    labels = np.where(X[:, 0] * X[:, 1] > 0, "blue", "red")
+    path.write_text("x1,x2,label\n" + "\n".join(f"{a:.4f},{b:.4f},{c}" for (a, b), c in zip(X, labels)))
+    Xr, y, classes = data.load_points_csv(path)
+    assert Xr.shape == (80, 2) and classes == ["blue", "red"] and (y == (labels == "red")).all()
+    pg = Playground(csv=path, layers=(8,), seed=0)
+    assert pg.state["dataset"] == "csv" and pg.class_names == ["blue", "red"]
+    pg.train(50)
+    assert pg.accuracy()["train"] > 0.5
+
+
+def test_csv_errors_name_the_line(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("1,2,0\n3,4\n")
+    with pytest.raises(ValueError, match=r"bad.csv, line 2: expected 3 values"):
+        data.load_points_csv(bad)
+    bad.write_text("1,2,0\nx,4,1\n")
+    with pytest.raises(ValueError, match="line 2: x1 and x2 must be numbers"):
+        data.load_points_csv(bad)
+    bad.write_text("1,2,0\n3,4,0\n")
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        data.load_points_csv(bad)
+    with pytest.raises(SystemExit, match="no file"):
+        cli.main(["playground", "--csv", str(tmp_path / "missing.csv"), "--save", str(tmp_path / "x.png")])
+
+
+def test_cli_knows_the_playground_datasets():
+    assert cli.PLAYGROUND_DATASETS == DATASETS

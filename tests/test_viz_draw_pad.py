@@ -1,0 +1,221 @@
+"""The drawing pad: strokes -> pixels -> probabilities equal softmax(model(image)), driven by
+code, by mouse events in a window under Agg, by the command line, and once in a real window."""
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.backend_bases import MouseEvent
+
+from microdl import Tensor, cli, nn
+from microdl.data import SHAPE_CLASSES
+from microdl import zoo
+from microdl.viz import draw_pad
+from microdl.viz.canvas import SceneWindow
+from microdl.viz.live.draw_pad import centred, load_strokes, stroke_ink
+
+
+ROOT = Path(__file__).resolve().parents[1]
+TRIANGLE = [[14, 5], [23, 21], [5, 21], [14, 5]]
+CROSS = [[[6, 14], [22, 14]], [[14, 6], [14, 22]]]
+
+
+def untrained_cnn(seed=0):
+    return nn.Sequential(nn.Conv2d(1, 4, 3, padding=1, seed=seed), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                         nn.Linear(4 * 14 * 14, 5, seed=seed + 1))
+
+
+def softmax_of_model(model, image):
+    """The oracle: the model's own forward pass on the image, and a softmax in NumPy."""
+    scores = model(Tensor(image[None, None].astype(np.float32))).data[0].astype(float)
+    exp = np.exp(scores - scores.max())
+    return exp / exp.sum()
+
+
+def axes_named(fig, name):
+    return next(ax for ax in fig.axes if ax.get_label() == name)
+
+
+def said(fig):
+    return next(t.get_text() for t in fig.texts if t.get_text().startswith(("The model says", "Draw something")))
+
+
+def test_the_brush_has_soft_edges():
+    ink = stroke_ink([(5, 14), (20, 14)])               # a horizontal line along row 14
+    assert ink[14, 10] == 1 and ink[15, 10] == 1        # within the brush (1 pixel)
+    assert ink[16, 10] == 0 and ink[14, 23] == 0        # two pixels away: no ink
+    edge = stroke_ink([(5, 14.5), (20, 14.5)])[16, 10]  # 1.5 pixels away: half the ink
+    assert edge == pytest.approx(0.5)
+    assert stroke_ink([(3, 3)])[3, 3] == 1               # a click is a dot
+
+
+def test_strokes_to_pixels_to_probabilities_equal_the_model():
+    before = plt.get_fignums()
+    model = untrained_cnn()
+    pad = draw_pad(model, SHAPE_CLASSES)
+    assert "Draw something" in said(pad.figure())
+    pad.stroke(TRIANGLE)
+    np.testing.assert_allclose(pad.pixels, stroke_ink(TRIANGLE))
+    np.testing.assert_allclose(pad.probabilities(), softmax_of_model(model, pad.pixels), rtol=1e-5)
+    fig = pad.figure()
+    bars = axes_named(fig, "probabilities")
+    shown = [float(t.get_text().rstrip("%")) / 100 for t in bars.texts]
+    np.testing.assert_allclose(shown, pad.probabilities(), atol=0.005)   # the bars say the numbers
+    best = int(np.argmax(pad.probabilities()))
+    assert said(fig) == f"The model says: {SHAPE_CLASSES[best]} ({pad.probabilities()[best]:.0%})"
+    assert plt.get_fignums() == before
+
+
+def test_eraser_clear_and_replay():
+    pad = draw_pad(untrained_cnn(), SHAPE_CLASSES)
+    pad.replay(CROSS)
+    assert pad.pixels[14, 14] == 1 and len(pad.strokes) == 2
+    pad.set(tool="eraser").stroke([(14, 10), (14, 18)])
+    assert pad.pixels[14, 14] == 0 and pad.pixels[14, 8] == 1          # only the vertical bar's middle
+    pad.actions["clear"]()
+    assert not pad.pixels.any() and pad.strokes == []
+
+
+def test_centred_moves_the_centre_of_mass_to_the_middle():
+    image = stroke_ink([(3, 3), (8, 3)])
+    moved = centred(image)
+    rows, cols = np.indices(moved.shape)
+    assert (rows * moved).sum() / moved.sum() == pytest.approx(13.5, abs=0.51)   # whole-pixel shifts
+    assert (cols * moved).sum() / moved.sum() == pytest.approx(13.5, abs=0.51)   # whole-pixel shifts
+    assert moved.sum() == pytest.approx(image.sum())
+    pad = draw_pad(untrained_cnn(), SHAPE_CLASSES, strokes=[[(3, 3), (8, 3)]], centre=True)
+    np.testing.assert_allclose(pad.probabilities(), softmax_of_model(pad.model, moved), rtol=1e-5)
+
+
+def test_mouse_strokes_in_a_window_and_the_model_asked_when_the_stroke_ends():
+    pad = draw_pad(untrained_cnn(), SHAPE_CLASSES, features=True)
+    window = SceneWindow(pad)
+    canvas = window.figure.canvas
+    canvas.draw()
+    ax = axes_named(window.picture, "pad")
+
+    def mouse(kind, x, y):
+        px, py = ax.transData.transform((x, y))
+        MouseEvent(kind, canvas, px, py, button=1)._process()
+    mouse("button_press_event", 6, 6)
+    mouse("motion_notify_event", 20, 6)
+    mouse("motion_notify_event", 20, 20)
+    assert "Draw something" in said(window.picture)      # drawing: only the ink is redrawn
+    assert axes_named(window.picture, "pad").images[0].get_array()[6, 12] == 1
+    mouse("button_release_event", 20, 20)
+    np.testing.assert_allclose(pad.pixels, stroke_ink([(6, 6), (20, 6), (20, 20)]), atol=1e-6)
+    assert said(window.picture).startswith("The model says")
+    assert any(ax.get_label().startswith("layer 0: Conv2d") for ax in window.picture.axes)
+    window.widgets["clear"]._observers.process("clicked", None)
+    assert not pad.pixels.any()
+
+
+def test_notebook_widget_has_the_tool_and_clear():
+    widgets = pytest.importorskip("ipywidgets", reason="ipywidgets is the [jupyter] extra")
+    pad = draw_pad(untrained_cnn(), SHAPE_CLASSES, strokes=CROSS)
+    box = pad.widget()
+    first = box.image.value
+    clear = next(w for row in box.children if isinstance(row, widgets.HBox) for w in row.children
+                 if getattr(w, "description", "") == "clear")
+    clear.click()
+    assert not pad.pixels.any() and box.image.value != first
+
+
+def test_wrong_class_names_and_stroke_files_are_explained(tmp_path):
+    with pytest.raises(ValueError, match="5 class scores but 2 class names"):
+        draw_pad(untrained_cnn(), ["a", "b"])
+    path = tmp_path / "bad.json"
+    path.write_text('"circle"')
+    with pytest.raises(ValueError, match="list of strokes"):
+        load_strokes(path)
+
+
+@pytest.fixture(scope="module")
+def shapes_model():
+    return zoo.shapes_cnn(seed=0)
+
+
+def test_the_shapes_cnn_names_a_drawn_triangle_and_cross(shapes_model):
+    pad = draw_pad(*shapes_model, strokes=[TRIANGLE])
+    assert pad.classes[int(np.argmax(pad.probabilities()))] == "triangle"
+    pad.clear().replay(CROSS)
+    assert pad.classes[int(np.argmax(pad.probabilities()))] == "cross"
+
+
+def test_command_line_replays_strokes_and_saves(shapes_model, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(zoo, "shapes_cnn", lambda seed=0: shapes_model)   # trained once
+    strokes = tmp_path / "strokes.json"
+    strokes.write_text(json.dumps([TRIANGLE]))
+    assert cli.main(["draw", "--strokes", str(strokes), "--save", str(tmp_path / "pad.png")]) == 0
+    printed = capsys.readouterr().out
+    probabilities = dict(part.rsplit(" ", 1) for part in printed.splitlines()[0].split(", "))
+    assert max(probabilities, key=lambda k: float(probabilities[k].rstrip("%"))) == "triangle"
+    from PIL import Image
+    assert Image.open(tmp_path / "pad.png").size[0] > 1000
+
+
+WINDOW_SCRIPT = textwrap.dedent("""
+    import subprocess, sys
+    import matplotlib
+    matplotlib.use("TkAgg")
+    import matplotlib.pyplot as plt
+    from matplotlib.backend_bases import MouseEvent
+    from microdl import nn
+    from microdl.data import SHAPE_CLASSES
+    from microdl.viz import draw_pad
+    from microdl.viz.canvas import SceneWindow
+
+    model = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1, seed=0), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                          nn.Linear(4 * 14 * 14, 5, seed=1))
+    pad = draw_pad(model, SHAPE_CLASSES, features=True)
+    window = SceneWindow(pad).show(block=False)
+    canvas = window.figure.canvas
+    canvas.draw(); canvas.flush_events()
+    ax = next(a for a in window.picture.axes if a.get_label() == "pad")
+    points = [(14, 5), (23, 21), (5, 21), (14, 5)]
+    for k, (x, y) in enumerate(points):       # real mouse events through Tk's canvas
+        px, py = ax.transData.transform((x, y))
+        MouseEvent("button_press_event" if k == 0 else "motion_notify_event", canvas, px, py, button=1)._process()
+        canvas.flush_events()
+    MouseEvent("button_release_event", canvas, px, py, button=1)._process()
+    canvas.draw(); canvas.flush_events(); canvas.start_event_loop(0.3)
+    print("ink", round(float(pad.pixels.sum()), 1), "strokes", len(pad.strokes))
+    subprocess.run(["import", "-window", "root", sys.argv[1]], check=True)
+    plt.close("all")
+""")
+
+
+def _missing():
+    if shutil.which("xvfb-run") is None or shutil.which("import") is None:
+        return "xvfb-run or ImageMagick's import (screenshots) is not installed"
+    try:
+        import tkinter  # noqa: F401
+    except ImportError:
+        return "tkinter is not installed"
+    return None
+
+
+@pytest.mark.skipif(_missing() is not None, reason=str(_missing()))
+def test_draw_pad_in_a_real_window(tmp_path):
+    from PIL import Image
+    script, shot = tmp_path / "window.py", tmp_path / "draw_pad_window.png"
+    script.write_text(WINDOW_SCRIPT)
+    result = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1400x900x24", sys.executable, str(script),
+                             str(shot)], capture_output=True, text=True, timeout=120,
+                            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr[-3000:]
+    expected = stroke_ink(TRIANGLE).sum()
+    ink = float(result.stdout.split("ink ")[1].split()[0])
+    assert ink == pytest.approx(expected, abs=0.2) and "strokes 1" in result.stdout
+    low, high = Image.open(shot).convert("L").getextrema()
+    assert high - low > 100, f"{shot} looks blank"
+
+
+def test_draw_pad_without_a_model_says_where_to_get_one():
+    with pytest.raises(TypeError, match=r"zoo.shapes_cnn\(\)"):
+        draw_pad()

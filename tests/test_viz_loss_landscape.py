@@ -1,0 +1,113 @@
+"""plot_loss_landscape: the plane through trained weights (Li et al. 2018) and the runs projected
+onto it, checked against the engine: grid values are the model's loss, directions are
+filter-normalised, projections are exact least squares, the model is left as it was."""
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from microdl import nn, train
+from microdl.data import moons
+from microdl.nn import losses
+from microdl.viz import Figure, plot_loss_landscape
+from microdl.viz.landscape import loss_landscape
+from microdl.viz.landscape.model_weights import ModelWeights
+
+
+@pytest.fixture(autouse=True)
+def no_pyplot_figures():
+    before = plt.get_fignums()         # (whatever earlier tests left is theirs)
+    yield
+    assert plt.get_fignums() == before
+
+
+def _moons(n=40):
+    X, y = moons(n, noise=0.1, seed=1)
+    return nn.MLP(2, [6, 1], seed=0), X, y
+
+
+def _small_landscape(model, X, y, **kwargs):
+    options = dict(batch_sizes=(1, 8, None), lr=0.1, epochs=2, resolution=7, seed=3)
+    return loss_landscape(model, (X, y), losses.hinge_loss, **{**options, **kwargs})
+
+
+def test_grid_at_the_centre_is_the_trained_models_loss_and_the_model_is_left_alone():
+    model, X, y = _moons()
+    start = ModelWeights(model).get()
+    land = _small_landscape(model, X, y)
+    np.testing.assert_array_equal(ModelWeights(model).get(), start)       # put back
+    assert land.a[3] == 0 and land.b[3] == 0
+    ModelWeights(model).set(land.runs[-1].final)                           # the full-batch run's end
+    trained = train.evaluate(model, losses.hinge_loss, (X, y))["loss"]
+    assert land.losses[3, 3] == pytest.approx(trained, rel=1e-12)
+    ModelWeights(model).set(land.plane.point(land.a[5], land.b[1]))        # and elsewhere on the plane
+    assert land.losses[1, 5] == pytest.approx(train.evaluate(model, losses.hinge_loss, (X, y))["loss"])
+
+
+def test_directions_are_filter_normalised_and_leave_biases_alone():
+    model, X, y = _moons()
+    land = _small_landscape(model, X, y)
+    weights, centre = ModelWeights(model), land.plane.centre
+    filters = weights.filters()
+    assert len(filters) == 6 + 1                                           # one per neuron
+    for direction in land.plane.directions:
+        for indices in filters:
+            assert np.linalg.norm(direction[indices]) == pytest.approx(np.linalg.norm(centre[indices]))
+        biases = [i for i in range(len(weights)) if weights.name_of(i).endswith(".b")]
+        assert np.all(direction[biases] == 0)
+
+
+def test_projection_is_least_squares_on_the_two_directions():
+    model, X, y = _moons()
+    land = _small_landscape(model, X, y)
+    plane = land.plane
+    on_plane = plane.point(0.3, -0.2)
+    np.testing.assert_allclose(plane.coordinates([plane.filter_dots(on_plane)]), [[0.3, -0.2]], atol=1e-12)
+    off = on_plane + np.random.default_rng(0).standard_normal(len(on_plane))
+    D = plane.directions
+    expected = np.linalg.lstsq(D.T, off - plane.centre, rcond=None)[0]
+    np.testing.assert_allclose(plane.coordinates([plane.filter_dots(off)])[0], expected, atol=1e-10)
+    np.testing.assert_allclose(land.paths[-1].points[-1], [0, 0], atol=1e-12)  # full batch ends at the centre
+    starts = np.array([path.points[0] for path in land.paths])
+    np.testing.assert_allclose(starts, starts[[0, 0, 0]], atol=1e-12)          # all from one start
+
+
+def test_runs_record_the_real_loss_at_every_recorded_step():
+    model, X, y = _moons()
+    land = _small_landscape(model, X, y)
+    sgd, mini, full = land.runs
+    assert sgd.batch_size == 1 and mini.batch_size == 8 and full.batch_size == 40
+    assert full.epochs == [0.0, 1.0, 2.0] and len(sgd.losses) <= 81
+    assert sgd.losses[0] == pytest.approx(train.evaluate(model, losses.hinge_loss, (X, y))["loss"])
+    ModelWeights(model).set(full.final)
+    assert full.losses[-1] == pytest.approx(train.evaluate(model, losses.hinge_loss, (X, y))["loss"])
+
+
+def test_deterministic_with_seed():
+    model, X, y = _moons()
+    first, again = _small_landscape(model, X, y), _small_landscape(model, X, y)
+    np.testing.assert_array_equal(first.losses, again.losses)
+    np.testing.assert_array_equal(first.paths[0].points, again.paths[0].points)
+    other = _small_landscape(model, X, y, seed=4)
+    assert not np.array_equal(first.plane.directions, other.plane.directions)
+
+
+def test_a_tensor_model_without_training_centres_on_its_own_weights():
+    X, y = moons(40, noise=0.1, seed=1)
+    model = nn.Sequential(nn.Linear(2, 8, seed=0), nn.ReLU(), nn.Linear(8, 2, seed=1))
+    land = loss_landscape(model, (X.astype(np.float32), y.astype(int)), trajectories=False, resolution=5)
+    assert land.paths == [] and land.runs == []
+    expected = train.evaluate(model, losses.cross_entropy, (X.astype(np.float32), y.astype(int)))["loss"]
+    assert land.losses[2, 2] == pytest.approx(expected, rel=1e-6)
+    assert len(ModelWeights(model).filters()) == 8 + 2                    # rows of the two matrices
+
+
+def test_plot_says_the_paths_are_projections():
+    model, X, y = _moons()
+    fig = plot_loss_landscape(model, (X, y), losses.hinge_loss, batch_sizes=(1, None), epochs=1,
+                              resolution=5)
+    assert isinstance(fig, Figure)
+    title = fig.texts[0].get_text() if fig.texts else fig._suptitle.get_text()
+    assert "projections" in title and "least squares" in title
+    labels = [line.get_label() for line in fig.axes[0].get_lines()]
+    assert any(label.startswith("SGD (batch size 1)") for label in labels)
+    assert any(label.startswith("full batch (batch size 40)") for label in labels)
