@@ -58,9 +58,10 @@ def classification():
 
 
 def figure(size, y, scores, kl, entropy):
-    from microdl.viz import style
-    fig, axes = style.new_mosaic([["mse", "ce"], ["kl", "split"]], width=16, height=10,
-                                 layout="constrained")
+    from microdl.viz import canvas, style
+    with style.context():
+        fig, axes = canvas.new_mosaic([["mse", "ce"], ["kl", "split"]], width=16, height=10,
+                                      layout="constrained")
     mse_panel(axes["mse"], size, y, scores)
     cross_entropy_panel(axes["ce"])
     distributions_panel(axes["kl"], kl)

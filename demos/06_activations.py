@@ -90,7 +90,8 @@ def gradient_figure(histories, epochs):
 
 def _gradient_figure(histories, epochs):
     from microdl import viz
-    fig, (profile, loss) = viz.style.new_figure(1, 2, width=13.0, height=5.8)
+    with viz.style.context():
+        fig, (profile, loss) = viz.canvas.new_figure(1, 2, width=13.0, height=5.8)
     viz.plot_gradient_profile(histories, step=0, ax=profile, title="gradient per layer, first update")
     for (name, history), color in zip(histories.items(), viz.style.CYCLE):
         values = np.array(history.iteration["loss"], dtype=float)
@@ -114,7 +115,8 @@ def main(argv=None):
     fig = viz.plot_activations()
     fig.set_size_inches(13.0, 7.4)  # a 16:9 slide at its natural size (the layout is constrained)
     save(fig, args, "activations.png", "Activation functions and their derivatives: where each saturates or dies")
-    fig, pair = viz.style.new_figure(1, 2, width=12.0, height=5.4, layout="constrained")  # fits a slide
+    with viz.style.context():
+        fig, pair = viz.canvas.new_figure(1, 2, width=12.0, height=5.4, layout="constrained")  # fits a slide
     viz.plot_softmax([2.0, 1.0, 0.1, -1.0], ax=pair)
     save(fig, args, "softmax.png", "Softmax turns logits (any real numbers) into probabilities that sum to 1")
     X, y = spirals(300 if args.quick else 600, seed=args.seed)
