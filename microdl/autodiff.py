@@ -49,14 +49,14 @@ these and make no node of their own.)
     concat                            -                        tensor.py:concatenate
     stack                             -                        tensor.py:stack
     conv2d                            -                        conv.py:conv2d
-    max_pool2d                        -                        conv.py:_pool
-    avg_pool2d                        -                        conv.py:_pool
+    max_pool2d                        -                        pooling.py:_pool
+    avg_pool2d                        -                        pooling.py:_pool
     linear                            -                        fused.py:linear
     log_softmax                       -                        fused.py:log_softmax
     cross_entropy                     -                        fused.py:cross_entropy
     binary_cross_entropy              -                        fused.py:binary_cross_entropy
     binary_cross_entropy_with_logits  -                        fused.py:binary_cross_entropy_with_logits
-    batch_norm                        -                        fused.py:_normalise_by_batch
+    batch_norm                        -                        normalization.py:_normalise_by_batch
 
 Grad mode (`no_grad`) and anomaly mode (`detect_anomaly`) are per thread, as in
 PyTorch: every new thread starts with the graph recorded and anomaly checks off, and a
@@ -69,7 +69,8 @@ from contextlib import contextmanager
 import numpy as np
 
 
-__all__ = ["is_grad_enabled", "no_grad", "detect_anomaly", "topological_order", "backward"]
+__all__ = ["is_grad_enabled", "no_grad", "detect_anomaly", "topological_order", "backward",
+           "backward_record"]
 
 
 class _Modes(threading.local):
@@ -154,9 +155,13 @@ def backward(root, seed):
     leaf grads (parameters, inputs) accumulate.
     """
     order = topological_order(root)
+    leaves = []
     for node in order:
         if node._prev:
             node.zero_grad()
+        elif getattr(node, "requires_grad", True):
+            leaves.append(node)
+    passes = [_passes_so_far(leaf) for leaf in leaves]  # counted before this pass adds to them
     root.grad = root.grad + seed
     check = _modes.anomaly
     for node in reversed(order):
@@ -164,7 +169,26 @@ def backward(root, seed):
             node._backward()
             if check:
                 check_backward(node)
+    record_root = (getattr(root, "label", "") or "", id(root))
+    for leaf, count in zip(leaves, passes):
+        leaf._backward_record = (count + 1, *record_root)
     return order
+
+
+def backward_record(leaf):
+    """(passes, root label, id(root)) of a leaf: how many backward() passes added to its
+    grad since its last zero_grad(), and the root of the last one; None if none did.
+
+    The graph pictures use it to say "leaf grads accumulated over 2 backward() calls".
+    """
+    if not getattr(leaf, "has_grad", True):
+        return None
+    return getattr(leaf, "_backward_record", None)
+
+
+def _passes_so_far(leaf):
+    record = backward_record(leaf)
+    return record[0] if record else 0
 
 
 # --- anomaly checks ---------------------------------------------------------------

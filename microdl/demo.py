@@ -42,24 +42,18 @@ def demo_args(doc, argv=None, options=None):
 
 
 def save(figure, args, name, caption=None):
-    """Save a matplotlib Figure or a graph (anything with .save) as args.out/name.
+    """Save a Figure, an animation (a Scene: .gif) or a graph (anything with .save) as
+    args.out/name; with --show, remember it for `finish`.
 
     caption: one line saying what the figure shows (default: the figure's title), for the
     tour's figures/index.html."""
     path = args.out / name
     if hasattr(figure, "savefig"):
         figure.savefig(path, dpi=110, bbox_inches="tight")
-        import matplotlib.pyplot as plt
-        if not args.show:
-            plt.close(figure)  # keep memory flat across a tour of many figures
-    elif _is_matplotlib_animation(figure):  # a GIF with Pillow (no ffmpeg needed)
-        from matplotlib.animation import PillowWriter
-        # the animation's own pace (a path growing moves at ~7 frames a second, not 1),
-        # at the dpi of the still figures so a GIF is as large on a slide as a PNG
-        fps = 1000 / getattr(figure, "_interval", 1000)
-        figure.save(path, writer=PillowWriter(fps=fps), dpi=110)
     else:
         figure.save(path)
+    if args.show:
+        args.__dict__.setdefault("to_show", []).append(figure)
     recorder = _RECORDER.get()
     if recorder is not None:
         recorder.append((path, caption or title_of(figure)))
@@ -86,13 +80,18 @@ def title_of(figure):
     return " ".join(next((t for t in texts if t and t.strip()), "").split())
 
 
-def _is_matplotlib_animation(figure):
-    from matplotlib.animation import Animation
-    return isinstance(figure, Animation)
-
-
 def finish(args):
-    """Show the figures when --show was given."""
-    if args.show:
+    """Show the figures when --show was given: one window each, until the last is closed."""
+    shown = [figure for figure in getattr(args, "to_show", []) if hasattr(figure, "show")]
+    if not shown:
+        return
+    from matplotlib.figure import Figure as MatplotlibFigure
+
+    from .viz.canvas import Figure
+    pyplot_owned = any(isinstance(f, MatplotlibFigure) and not isinstance(f, Figure) for f in shown)
+    ours = [f for f in shown if not isinstance(f, MatplotlibFigure) or isinstance(f, Figure)]
+    for i, figure in enumerate(ours):  # microdl's pictures: a window each, the last one blocks
+        figure.show(block=i == len(ours) - 1 and not pyplot_owned)
+    if pyplot_owned:  # a lesson's own plt.subplots figure: pyplot shows it (and waits)
         import matplotlib.pyplot as plt
         plt.show()

@@ -28,7 +28,8 @@ __all__ = ["Tensor", "concatenate", "stack"]
 
 class Tensor:
     """An ndarray with a gradient. `Tensor(data, requires_grad=False, dtype=None, label="")`."""
-    __slots__ = ("data", "_grad", "_prev", "_op", "_local", "label", "requires_grad", "__weakref__")
+    __slots__ = ("data", "_grad", "_prev", "_op", "_local", "label", "requires_grad", "__weakref__",
+                 "_backward_record")  # autodiff.backward_record: passes since zero_grad()
     __array_ufunc__ = None  # make `ndarray + Tensor` call Tensor.__radd__
 
     def __init__(self, data, requires_grad=False, dtype=None, label=""):

@@ -16,20 +16,20 @@ closures and no reference cycles, and a diagram can print "local x upstream" on 
 edge. `tensor.py` follows this file op by op.
 
 Numerical rule for every op: outside its domain the result is nan (or +-inf at a pole
-or on overflow) with a RuntimeWarning that names the op and its input, as in NumPy;
-inside `microdl.detect_anomaly()` it is a FloatingPointError instead.
-Derivatives at kinks: relu'(0) = 0, leaky_relu'(0) = slope, abs'(0) = 0.
+or on overflow) with a RuntimeWarning that names the op and its input, as in NumPy
+(`scalar_math.py`); inside `microdl.detect_anomaly()` it is a FloatingPointError
+instead. Derivatives at kinks: relu'(0) = 0, leaky_relu'(0) = slope, abs'(0) = 0.
 
 Every Value gets a gradient (as in micrograd) unless its `requires_grad` is set to
 False, as `Module.freeze()` does; a Tensor, as in PyTorch, gets one only if it asks.
 """
 import math
 import numbers
-import warnings
 from operator import mul
 
 from . import autodiff
 from .autodiff import _modes
+from .scalar_math import as_float, format_number, safe_div, safe_pow, warn_domain
 
 __all__ = ["Value"]
 
@@ -44,11 +44,12 @@ class Value:
     (-3.0, 2.0)
     """
     __slots__ = ("data", "grad", "_prev", "_op", "_local", "label", "requires_grad",
-                 "_grad_arrived")  # set by backward() on the leaves it reaches; see has_grad
+                 "_grad_arrived",   # set by backward() on the leaves it reaches; see has_grad
+                 "_backward_record")  # autodiff.backward_record: passes since zero_grad()
 
     def __init__(self, data, _children=(), _op="", _local=(), label=""):
         if type(data) is not float:
-            data = _as_float(data)
+            data = as_float(data, node_class=Value)
         self.data = data
         self.grad = 0.0
         self.label = label
@@ -62,7 +63,7 @@ class Value:
 
     def __repr__(self):
         label = f", label={self.label!r}" if self.label else ""
-        return f"Value(data={_fmt(self.data)}, grad={_fmt(self.grad)}{label})"
+        return f"Value(data={format_number(self.data)}, grad={format_number(self.grad)}{label})"
 
     # --- primitives: forward value and local derivatives side by side ------------
 
@@ -80,8 +81,8 @@ class Value:
         if not isinstance(other, numbers.Real):
             raise TypeError(f"Value ** {type(other).__name__}: the exponent must be a number or a Value")
         x, n = self.data, float(other)
-        out = _safe_pow(x, n, "**")
-        local = n * _safe_pow(x, n - 1, "**") if n != 0 else 0.0  # d/dx x^n = n x^(n-1)
+        out = safe_pow(x, n, "**")
+        local = n * safe_pow(x, n - 1, "**") if n != 0 else 0.0  # d/dx x^n = n x^(n-1)
         return Value(out, (self,), f"**{other:g}", (local,))
 
     # --- derived: compositions of the primitives ----------------------------------
@@ -116,7 +117,7 @@ class Value:
         try:
             e = math.exp(self.data)
         except OverflowError:
-            _warn("exp", self.data, "overflows to inf")
+            warn_domain("exp", self.data, "overflows to inf")
             e = math.inf
         return Value(e, (self,), "exp", (e,))  # d/dx e^x = e^x
 
@@ -125,12 +126,12 @@ class Value:
         if x > 0:
             out = math.log(x)
         elif x == 0:
-            _warn("log", x, "is -inf")
+            warn_domain("log", x, "is -inf")
             out = -math.inf
         else:
-            _warn("log", x, "is nan: log is defined for x > 0")
+            warn_domain("log", x, "is nan: log is defined for x > 0")
             out = math.nan
-        return Value(out, (self,), "log", (_safe_div(1.0, x),))  # d/dx ln x = 1/x
+        return Value(out, (self,), "log", (safe_div(1.0, x),))  # d/dx ln x = 1/x
 
     def tanh(self):
         t = math.tanh(self.data)  # exactly +-1.0 for large |x|, never overflows
@@ -282,8 +283,8 @@ def _constant(x):
 def _pow_value(base, exponent):
     """a ** b with both Values: d/da = b a^(b-1), d/db = a^b ln a (needs a > 0; at a = 0, as PyTorch)."""
     a, b = base.data, exponent.data
-    out = _safe_pow(a, b, "**")
-    d_base = b * _safe_pow(a, b - 1, "**") if b != 0 else 0.0
+    out = safe_pow(a, b, "**")
+    d_base = b * safe_pow(a, b - 1, "**") if b != 0 else 0.0
     if a > 0:
         d_exponent = out * math.log(a)
     elif a == 0 and b >= 0:
@@ -291,58 +292,6 @@ def _pow_value(base, exponent):
     elif a == 0:
         d_exponent = -math.inf  # 0^b = inf for b < 0, times ln 0 = -inf (as PyTorch)
     else:
-        _warn("**", a, "has no derivative in the exponent (a^b ln a needs a > 0): nan")
+        warn_domain("**", a, "has no derivative in the exponent (a^b ln a needs a > 0): nan")
         d_exponent = math.nan
     return Value(out, (base, exponent), "**", (d_base, d_exponent))
-
-
-def _safe_pow(x, n, op):
-    """x ** n as a real float; nan for a negative base with a fractional exponent."""
-    try:
-        out = x ** n
-    except ZeroDivisionError:
-        _warn(op, x, f"to the power {n:g} divides by zero: inf")
-        return math.inf
-    except OverflowError:
-        _warn(op, x, f"to the power {n:g} overflows to inf")
-        return math.inf
-    if isinstance(out, complex):
-        _warn(op, x, f"to the power {n:g} is not a real number: nan")
-        return math.nan
-    return float(out)
-
-
-def _safe_div(a, b):
-    if b == 0:
-        return math.copysign(math.inf, a)
-    return a / b
-
-
-def _warn(op, x, what):
-    warnings.warn(f"Value.{op}: input {x!r} {what}", RuntimeWarning, stacklevel=3)
-
-
-def _as_float(data):
-    """Convert a Python or NumPy real number to float; explain anything else."""
-    if isinstance(data, numbers.Real):
-        return float(data)
-    if getattr(data, "ndim", None) == 0 and getattr(data, "dtype", None) is not None \
-            and data.dtype.kind in "biuf":
-        return float(data)
-    if isinstance(data, Value):
-        raise TypeError(f"Value(...) got a Value ({data!r}); use it directly, or Value(v.data) "
-                        f"for a new leaf with the same number")
-    kind = type(data).__name__
-    if isinstance(data, (list, tuple)) or hasattr(data, "shape"):
-        shape = f" of shape {data.shape}" if hasattr(data, "shape") else f" of length {len(data)}"
-        raise TypeError(
-            f"Value(data) needs a real number (just one), got {kind}{shape}: {data!r:.80}. "
-            f"If this came from calling a scalar model (nn.MLP, nn.Neuron) on a whole data set "
-            f"X: it takes ONE example, a list of numbers, as in model(X[0]); loop over the rows, "
-            f"[model(x) for x in X], or use microdl.train.predict(model, X). For arrays use "
-            f"microdl.Tensor, or make one Value per number: [Value(x) for x in xs]")
-    raise TypeError(f"Value(data) needs a real number (int or float), got {kind} {data!r}")
-
-
-def _fmt(x):
-    return f"{x:.4f}" if x == 0 or 1e-4 <= abs(x) < 1e6 else f"{x:.4g}"

@@ -9,7 +9,7 @@ import microdl
 from microdl import autodiff
 
 PACKAGE = Path(microdl.__file__).parent
-ENGINE_FLOOR = {"value.py", "tensor.py", "conv.py", "fused.py"}
+ENGINE_FLOOR = {"value.py", "tensor.py", "conv.py", "pooling.py", "fused.py", "normalization.py"}
 LOCATION = re.compile(r"^(\w+)\.py:([\w.]+)$")
 
 

@@ -19,7 +19,7 @@ def test_version_from_the_command_line():
 
 
 PUBLIC_MODULES = ["microdl", "microdl.autodiff", "microdl.value", "microdl.tensor", "microdl.conv",
-                  "microdl.fused", "microdl.allocator", "microdl.gradcheck", "microdl.io",
+                  "microdl.pooling", "microdl.fused", "microdl.normalization", "microdl.allocator", "microdl.gradcheck", "microdl.io",
                   "microdl.rng", "microdl.expression", "microdl.cli", "microdl.demo",
                   "microdl.nn", "microdl.nn.functional", "microdl.nn.losses", "microdl.nn.module",
                   "microdl.nn.scalar", "microdl.nn.layers", "microdl.nn.init",
@@ -47,7 +47,7 @@ def test_functions_and_classes_defined_in_a_module_are_public_or_private_by_name
     import importlib
     import inspect
     for name in ["microdl.autodiff", "microdl.value", "microdl.tensor", "microdl.conv",
-                 "microdl.fused", "microdl.nn.functional", "microdl.nn.losses"]:
+                 "microdl.pooling", "microdl.fused", "microdl.normalization", "microdl.nn.functional", "microdl.nn.losses"]:
         module = importlib.import_module(name)
         defined = [n for n, obj in vars(module).items()
                    if (inspect.isfunction(obj) or inspect.isclass(obj)) and obj.__module__ == name

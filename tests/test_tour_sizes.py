@@ -59,7 +59,9 @@ def tour(tmp_path_factory):
     def recording_savefig(fig, fname, *args, **kwargs):
         result = original(fig, fname, *args, **kwargs)  # draws first: the texts are final
         if isinstance(fname, (str, Path)):
-            texts[Path(fname).resolve()] = (_smallest_text(fig), kwargs.get("dpi") or fig.dpi)
+            dpi = kwargs.get("dpi")
+            dpi = dpi if isinstance(dpi, (int, float)) else fig.dpi     # "figure" or None: the figure's
+            texts[Path(fname).resolve()] = (_smallest_text(fig), dpi)
         return result
 
     with pytest.MonkeyPatch.context() as patch:

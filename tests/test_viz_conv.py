@@ -4,7 +4,6 @@ import matplotlib.image
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from matplotlib.animation import PillowWriter
 from PIL import Image
 
 import microdl.nn.functional as F
@@ -119,16 +118,51 @@ def test_inputs_are_not_changed():
     (lambda: animate_pooling(np.arange(36.0).reshape(6, 6)), 9),
 ])
 def test_animation_has_one_frame_per_output_cell(make, frames):
-    animation = make()
-    assert len(list(animation.new_frame_seq())) == frames
-    animation._draw_was_started = True  # not saved on purpose: no "deleted without rendering" warning
-    plt.close(animation._fig)
+    scene = make()
+    assert len(scene) == frames
+    last = scene.figure(frames - 1)
+    texts = [t.get_text() for t in last.texts]
+    assert f"step {frames}\nof {frames}" in "\n".join(texts)   # the counter of the still rows
+    width, height = last.get_size_inches() * last.dpi
+    assert width <= 1280 + 1e-6 and height <= 720 + 1e-6          # slide-sized frames
+    assert 2 <= scene.fps <= 4
+    assert plt.get_fignums() == []
+
+
+def test_animation_frame_is_the_still_row():
+    image = np.arange(16.0).reshape(4, 4) - 8
+    scene = animate_pooling(image).step(2)
+    still = plot_pooling_steps(image, cells=[(1, 0)])
+    shown = {t.get_text() for ax in scene.figure().axes for t in ax.texts}
+    assert shown == {t.get_text() for ax in still.axes for t in ax.texts}
 
 
 def test_animation_saves_as_gif_with_one_frame_per_output_cell(tmp_path):
-    animation = animate_pooling(np.arange(16.0).reshape(4, 4) - 8)
-    path = tmp_path / "pooling.gif"
-    animation.save(path, writer=PillowWriter(fps=4), dpi=40)
-    plt.close(animation._fig)
+    scene = animate_pooling(np.arange(16.0).reshape(4, 4) - 8, size=(400, 300))
+    path = scene.save(tmp_path / "pooling.gif")
     with Image.open(path) as gif:
-        assert gif.n_frames == 4
+        assert gif.n_frames == 4 and gif.size[0] <= 400 and gif.size[1] <= 300
+
+
+def test_a_huge_step_figure_is_refused_with_what_to_do():
+    image = np.random.default_rng(0).random((28, 28))
+    with pytest.raises(ValueError, match=r"\d+x\d+ px figure, larger than the 3000x6000 px limit.*Crop"):
+        plot_convolution_steps(image, SEED_KERNEL)
+    fig = plot_convolution_steps(image[10:16, 10:16], SEED_KERNEL, max_steps=2)   # what it suggests
+    assert fig.get_size_inches()[0] * fig.dpi < 3000
+
+
+def test_grid_lines_on_the_right_and_bottom_edge_are_not_clipped():
+    from matplotlib.collections import LineCollection
+    fig = plot_pooling_steps(np.arange(16.0).reshape(4, 4), cells=[(0, 0)])
+    grids = [c for ax in fig.axes for c in ax.collections if isinstance(c, LineCollection)]
+    assert grids and all(not c.get_clip_on() for c in grids)
+
+
+def test_animation_steps_in_a_window_with_the_keys():
+    from microdl.viz.canvas import SceneWindow
+    scene = animate_convolution(SEED_IMAGE, SEED_KERNEL)
+    window = SceneWindow(scene)
+    window.press("end")
+    assert scene.index == 8
+    assert any("step 9\nof 9" in t.get_text() for t in window.picture.texts)

@@ -207,11 +207,24 @@ def test_save_takes_the_format_from_the_suffix(karpathy_builtin, tmp_path):
 def test_displays_itself_in_jupyter(karpathy_builtin):
     bundle = karpathy_builtin._repr_mimebundle_()
     assert set(bundle) == {"image/svg+xml", "text/plain"}
-    assert karpathy_builtin._repr_svg_() == bundle["image/svg+xml"]
+    assert bundle["image/svg+xml"] == karpathy_builtin.to_svg()
     text_only = karpathy_builtin._repr_mimebundle_(include=["text/plain"])
     assert text_only == {"text/plain": repr(karpathy_builtin)}
-    assert karpathy_builtin._repr_png_()[:4] == b"\x89PNG"
     assert repr(karpathy_builtin) == "GraphDrawing(10 nodes, 9 edges, renderer='builtin')"
+
+
+def test_a_notebook_stores_one_small_image_per_graph(karpathy_builtin):
+    formatter = pytest.importorskip("IPython.core.formatters").DisplayFormatter()
+    data, _ = formatter.format(karpathy_builtin)
+    assert sorted(data) == ["image/svg+xml", "text/plain"]          # one picture, not SVG + PNG
+    loss, model = mlp_loss()
+    big = draw_graph(loss, params=model, max_nodes=1000, renderer="builtin")
+    assert len(big.to_svg()) > big.SVG_LIMIT                         # too heavy as SVG ...
+    data, _ = formatter.format(big)
+    assert sorted(data) == ["image/png", "text/plain"]               # ... so one PNG
+    png = data["image/png"]
+    assert max(int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")) <= big.NOTEBOOK_PIXELS
+    assert len(png) < 1_000_000 < len(big.to_png())                  # not the 2 MB full-size PNG
 
 
 # --- large graphs -------------------------------------------------------------------------
@@ -245,7 +258,7 @@ def test_arrows_into_a_collapsed_neuron_sum_what_the_input_received():
 
 def test_too_many_nodes_is_an_error_that_suggests_collapse():
     loss, model = mlp_loss(sizes=(16, 16, 1), points=4)
-    with pytest.raises(ValueError, match=r"more than max_nodes=300.*collapse='neuron'"):
+    with pytest.raises(ValueError, match=r"more than its limit of 300.*collapse='neuron'.*draw_graph\(\.\.\., max_nodes="):
         draw_graph(loss, params=model)
     assert draw_graph(loss, params=model, collapse="layer").num_nodes < 60
 
@@ -413,3 +426,50 @@ def test_animation_limits_and_tensor_graphs():
 
 def test_draw_graph_returns_a_graph_drawing():
     assert isinstance(draw_graph(karpathy()), GraphDrawing)
+
+
+# --- which backward() the grads came from ---------------------------------------------------
+
+def _karpathy_with_inner():
+    a, b, c, f = (Value(x, label=n) for x, n in [(2, "a"), (-3, "b"), (10, "c"), (-2, "f")])
+    d = a * b + c
+    d.label = "d"
+    L = d * f
+    L.label = "L"
+    return (a, b, c, f), d, L
+
+
+def test_an_inner_node_drawn_after_backward_names_the_root_the_grads_came_from():
+    leaves, d, L = _karpathy_with_inner()
+    L.backward()
+    assert draw_graph(d, renderer="builtin").diagram.subtitle.startswith("grad = dL / d(node)")
+    assert draw_graph(L, renderer="builtin").diagram.subtitle == "grad = dL / d(node)"
+
+
+def test_repeated_backward_says_the_leaf_grads_accumulated():
+    leaves, d, L = _karpathy_with_inner()
+    L.backward()
+    L.backward()
+    subtitle = draw_graph(L, renderer="builtin").diagram.subtitle
+    assert "leaf grads accumulated over 2 backward() calls" in subtitle
+    assert leaves[0].grad == 2 * -2 * -3            # the documented rule is kept: 2 x dL/da
+    L.backward()
+    assert "over 3 backward() calls" in draw_graph(L, renderer="builtin").diagram.subtitle
+    for leaf in leaves:
+        leaf.zero_grad()
+    L.backward()
+    assert "accumulated" not in draw_graph(L, renderer="builtin").diagram.subtitle
+
+
+def test_tensor_leaves_count_backward_passes_too():
+    from microdl import Tensor
+    from microdl.autodiff import backward_record
+    w = Tensor(np.ones(3), requires_grad=True, label="w")
+    loss = (w * 2.0).sum()
+    loss.label = "loss"
+    loss.backward()
+    loss.backward()
+    assert backward_record(w)[:2] == (2, "loss")
+    assert "over 2 backward() calls" in draw_graph(loss, renderer="builtin").diagram.subtitle
+    w.zero_grad()
+    assert backward_record(w) is None

@@ -1,4 +1,6 @@
 """viz.landscape: named losses, descent paths from real optimizers, and their pictures."""
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -212,14 +214,36 @@ def test_compare_optimizers_and_learning_rates(tmp_path, data, assert_png_not_bl
 
 
 def test_animation_has_one_frame_per_step(tmp_path):
-    from matplotlib.animation import PillowWriter
     from PIL import Image
     bowl = quadratic_bowl()
     paths = [descent_path(bowl, steps=12), descent_path(bowl, optimizer="adam", steps=7)]
-    animation = landscape.animate_descent(bowl, paths)
-    animation.save(tmp_path / "descent.gif", writer=PillowWriter(fps=10), dpi=30)
+    scene = landscape.animate_descent(bowl, paths, size=(320, 240))
+    assert len(scene) == 12
+    axes = scene.step(4).figure().axes[0]
+    assert axes.get_title().endswith("step 5 of 12")
+    drawn = [line for line in axes.get_lines() if line.get_label() in {p.label for p in paths}]
+    assert [len(line.get_xdata()) for line in drawn] == [6, 6]    # start + 5 steps, each path
+    scene.save(tmp_path / "descent.gif")
     with Image.open(tmp_path / "descent.gif") as gif:
-        assert gif.n_frames == 12
+        assert gif.n_frames == 12 and gif.size[0] <= 320 and gif.size[1] <= 240
+
+
+def test_animation_steps_in_a_window_with_the_keys():
+    from microdl.viz.canvas import SceneWindow
+    bowl = quadratic_bowl()
+    scene = landscape.animate_descent(bowl, descent_path(bowl, steps=5))
+    window = SceneWindow(scene)
+    window.press("right")
+    window.press("right")
+    assert scene.state == {"step": 3}
+    assert any(ax.get_title().endswith("step 3 of 5") for ax in window.picture.axes)
+
+
+def test_animation_spreads_long_paths_over_max_frames():
+    bowl = quadratic_bowl()
+    scene = landscape.animate_descent(bowl, descent_path(bowl, steps=100), max_frames=10)
+    steps = scene.controls["step"].choices
+    assert len(steps) == 10 and steps[0] == 1 and steps[-1] == 100
 
 
 def test_plotting_mutates_nothing(tmp_path, data):
@@ -233,3 +257,36 @@ def test_plotting_mutates_nothing(tmp_path, data):
     assert np.array_equal(X, X_before) and np.array_equal(y, y_before)
     for path, (points, losses) in zip(paths, copies):
         assert np.array_equal(path.points, points) and np.array_equal(path.losses, losses)
+
+
+def test_animation_plays_in_a_real_window_under_xvfb(tmp_path):
+    """Opens the descent animation in a Tk window on a virtual screen, steps it with the
+    keys and takes a screenshot (tmp_path/window.png) that shows the picture."""
+    import shutil
+    import subprocess
+    import sys
+    pytest.importorskip("tkinter", reason="the window test needs tkinter")
+    if not (shutil.which("xvfb-run") and shutil.which("import")):
+        pytest.skip("the window test needs xvfb-run and imagemagick's import")
+    shot = tmp_path / "window.png"
+    script = tmp_path / "window.py"
+    script.write_text(
+        "import subprocess, matplotlib.pyplot as plt\n"
+        "from microdl import viz\nfrom microdl.viz.canvas import SceneWindow\n"
+        "bowl = viz.quadratic_bowl()\n"
+        "scene = viz.animate_descent(bowl, viz.descent_path(bowl, steps=8))\n"
+        "window = SceneWindow(scene).show(block=False)\n"
+        "window.press('right'); window.press('right')\n"
+        "for _ in range(5):\n    plt.pause(0.2)\n"
+        f"subprocess.run(['import', '-window', 'root', {str(shot)!r}], check=True)\n"
+        "print(scene.state['step'], [ax.get_title() for ax in window.picture.axes][0].splitlines()[-1])\n")
+    import os
+    env = dict(os.environ, MPLBACKEND="TkAgg", PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    done = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1400x900x24", sys.executable, str(script)],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split("\n")[-2] == "3 step 3 of 8"
+    from PIL import Image
+    with Image.open(shot) as image:
+        colours = np.asarray(image.convert("RGB"))[:400, :600].reshape(-1, 3)
+    assert len(np.unique(colours, axis=0)) > 50      # the contours are on screen, not a blank window

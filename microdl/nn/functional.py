@@ -9,9 +9,11 @@ takes torch's arguments in torch's order with torch's defaults (the deprecated
 The fused ops (one node, a hand-written backward, numerically stable) live on the
 engine floor:
 
-    microdl/fused.py   linear, log_softmax, cross_entropy, binary_cross_entropy,
-                       binary_cross_entropy_with_logits, batch_norm
-    microdl/conv.py    conv2d, max_pool2d, avg_pool2d
+    microdl/fused.py           linear, log_softmax, cross_entropy, binary_cross_entropy,
+                               binary_cross_entropy_with_logits
+    microdl/normalization.py   batch_norm
+    microdl/conv.py            conv2d
+    microdl/pooling.py         max_pool2d, avg_pool2d
 
 The rest (relu, softmax, nll_loss, mse_loss, kl_div, dropout) are compositions of Tensor
 ops, whose derivatives are in `microdl/tensor.py`. The index "op -> file:function" of
@@ -27,9 +29,11 @@ import warnings
 
 import numpy as np
 
-from ..conv import avg_pool2d, conv2d, max_pool2d
 from .. import fused
-from ..fused import _reduce, _same_shape, _sample_shape, batch_norm, class_targets, linear
+from ..conv import conv2d
+from ..fused import _reduce, _same_shape, _sample_shape, class_targets, linear
+from ..normalization import batch_norm
+from ..pooling import avg_pool2d, max_pool2d
 from ..rng import generator
 from ..tensor import Tensor
 from ..value import Value

@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from ..conv import PADDING_MODES, _pair
+from ..sliding_windows import PADDING_MODES, _pair
 from ..rng import generator
 from ..tensor import Tensor
 from . import functional as F

@@ -10,9 +10,9 @@
   ones have their derivatives in `microdl/fused.py`; the others are Tensor ops.
 * Scalar engine: `input` is a list of Values (one per example; for cross_entropy and
   nll_loss a list of lists, one row of scores per example), targets are numbers. The
-  loss is built from Value ops, so every derivative is one of `microdl/value.py`'s and
-  the graph shows each step. The options (weight, ignore_index, label_smoothing,
-  pos_weight, reduction) give the same numbers as on Tensors.
+  loss is built from Value ops in `microdl/nn/scalar_losses.py`, so every derivative is
+  one of `microdl/value.py`'s and the graph shows each step. The options (weight,
+  ignore_index, label_smoothing, pos_weight, reduction) give the same numbers as on Tensors.
 
 Each loss is also a Module (`MSELoss()`, `CrossEntropyLoss()`, ...) with torch's
 constructor arguments. What each one punishes:
@@ -26,14 +26,12 @@ constructor arguments. What each one punishes:
     kl_divergence         the lesson's KL(p || q) for two probability vectors (not torch's)
     l2_regularization     large weights: alpha * sum(w^2)
 """
-import math
-
 import numpy as np
 
-from ..fused import class_targets, class_weights
 from ..tensor import Tensor
 from ..value import Value
 from . import functional as F
+from . import scalar_losses
 from .functional import _legacy_reduction
 from .module import Module
 
@@ -43,68 +41,11 @@ __all__ = ["mse_loss", "cross_entropy", "nll_loss", "binary_cross_entropy",
            "BCEWithLogitsLoss", "KLDivLoss", "HingeLoss"]
 
 
-def _values(prediction):
-    """A list of Values from a Value, a list of Values, or a list of 1-element lists."""
-    if isinstance(prediction, Value):
-        return [prediction]
-    out = [p[0] if isinstance(p, (list, tuple)) and len(p) == 1 else p for p in prediction]
-    for p in out:
-        if not isinstance(p, Value):
-            raise TypeError(f"loss: expected Values (or a Tensor), got {type(p).__name__}; "
-                            f"a scalar model's outputs are a list with one Value per example")
-    return out
-
-
-def _rows(input):
-    """Rows of Values (one per example) from a row or a list of rows."""
-    return [list(input)] if isinstance(input[0], Value) else [list(row) for row in input]
-
-
-def _targets(target, n, name):
-    t = np.asarray(target, dtype=float).reshape(-1).tolist()
-    if len(t) != n:
-        raise ValueError(f"{name}: {n} predictions but {len(t)} targets")
-    return t
-
-
-def _per_example(weight, n, name):
-    """An optional weight as n numbers (one number is used for every example)."""
-    if weight is None:
-        return [1.0] * n
-    w = np.broadcast_to(np.asarray(weight.data if isinstance(weight, Tensor) else weight, float), (n,))
-    return w.tolist()
-
-
-def _scaled(v, c):
-    """c * v, without a node when c is 1 (the graph of the plain loss stays small)."""
-    return v if c == 1 else v * c
-
-
-def _mean(values):
-    return Value.sum(values) * (1.0 / len(values))
-
-
-def _reduce_values(losses, reduction, divisor=None):
-    """A list of per-example Value losses -> their mean, their sum, or the list ('none')."""
-    if reduction == "none":
-        return losses
-    total = Value.sum(losses)
-    if reduction == "sum":
-        return total
-    divisor = len(losses) if divisor is None else divisor
-    return total * (1.0 / divisor) if divisor else total * math.nan   # 0/0 is nan, as torch
-
-
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """mean((input - target)^2). Tensors: F.mse_loss; Values: built from - and **2."""
     if isinstance(input, Tensor):
         return F.mse_loss(input, _tensor_target(target, input), size_average, reduce, reduction, weight)
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    p = _values(input)
-    t = _targets(target, len(p), "mse_loss")
-    w = _per_example(weight, len(p), "mse_loss")
-    losses = [_scaled((pi - ti) ** 2, wi) for pi, ti, wi in zip(p, t, w)]
-    return _reduce_values(losses, reduction, None if weight is None else sum(w))
+    return scalar_losses.mse_loss(input, target, _legacy_reduction(size_average, reduce, reduction), weight)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
@@ -119,20 +60,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if isinstance(input, Tensor):
         return F.cross_entropy(input, target, weight, size_average, ignore_index, reduce,
                                reduction, label_smoothing)
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    rows = _rows(input)
-    n, classes = len(rows), len(rows[0])
-    t = np.asarray(target.data if isinstance(target, Tensor) else target)
-    probabilities = t.dtype.kind == "f" and t.size == n * classes and classes > 1
-    t = t.reshape((n, classes) if probabilities else (n,))
-    q, divisor = class_weights("cross_entropy", t, (n, classes), weight, ignore_index, label_smoothing)
-    losses = []
-    for row, q_row in zip(rows, q.tolist()):
-        top = max(z.data for z in row)  # subtract the max: exp never overflows
-        log_sum = Value.sum([(z - top).exp() for z in row]).log() + top
-        picked = [_scaled(z, c) for z, c in zip(row, q_row) if c != 0]
-        losses.append(_scaled(log_sum, sum(q_row)) - Value.sum(picked) if picked else Value(0.0))
-    return _reduce_values(losses, reduction, divisor)
+    return scalar_losses.cross_entropy(input, target, weight, ignore_index,
+                                       _legacy_reduction(size_average, reduce, reduction), label_smoothing)
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
@@ -140,13 +69,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     """-weight[t] input[t] for log-probabilities (rows of Values, or a Tensor (N, C, ...))."""
     if isinstance(input, Tensor):
         return F.nll_loss(input, target, weight, size_average, ignore_index, reduce, reduction)
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    rows = _rows(input)
-    t = np.asarray(target.data if isinstance(target, Tensor) else target).reshape(len(rows))
-    picked, w_t, valid = class_targets("nll_loss", t, (len(rows), len(rows[0])), weight, ignore_index)
-    losses = [-_scaled(row[k], w) if ok else Value(0.0)
-              for row, k, w, ok in zip(rows, picked.tolist(), w_t.tolist(), valid.tolist())]
-    return _reduce_values(losses, reduction, w_t.sum())
+    return scalar_losses.nll_loss(input, target, weight, ignore_index,
+                                  _legacy_reduction(size_average, reduce, reduction))
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
@@ -158,12 +82,8 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     if isinstance(input, Tensor):
         return F.binary_cross_entropy(input, _tensor_target(target, input), weight, size_average,
                                       reduce, reduction)
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    p = _values(input)
-    t = _targets(target, len(p), "binary_cross_entropy")
-    w = _per_example(weight, len(p), "binary_cross_entropy")
-    return _reduce_values([_scaled(-(yi * _clamped_log(pi) + (1 - yi) * _clamped_log(1 - pi)), wi)
-                           for pi, yi, wi in zip(p, t, w)], reduction)
+    return scalar_losses.binary_cross_entropy(input, target, weight,
+                                              _legacy_reduction(size_average, reduce, reduction))
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
@@ -176,16 +96,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if isinstance(input, Tensor):
         return F.binary_cross_entropy_with_logits(input, _tensor_target(target, input), weight,
                                                   size_average, reduce, reduction, pos_weight)
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    z = _values(input)
-    t = _targets(target, len(z), "binary_cross_entropy_with_logits")
-    w = _per_example(weight, len(z), "binary_cross_entropy_with_logits")
-    pw = _per_example(pos_weight, len(z), "binary_cross_entropy_with_logits")
-    # -log(s(z)^y (1 - s(z))^(1 - y)) = y softplus(-z) + (1 - y) softplus(z); plain: softplus(z) - z y
-    losses = [_scaled(_softplus(zi) - zi * yi, wi) if pwi == 1 else
-              _scaled(_softplus(-zi) * (pwi * yi) + _softplus(zi) * (1 - yi), wi)
-              for zi, yi, wi, pwi in zip(z, t, w, pw)]
-    return _reduce_values(losses, reduction)
+    return scalar_losses.binary_cross_entropy_with_logits(
+        input, target, weight, _legacy_reduction(size_average, reduce, reduction), pos_weight)
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
@@ -197,41 +109,31 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     if isinstance(input, Tensor):
         return F.kl_div(input, target, size_average, reduce, reduction, log_target)
     reduction = _legacy_reduction(size_average, reduce, reduction, allowed=("batchmean",))
-    x = _values(input)
-    t = _targets(target, len(x), "kl_div")
-    losses = [(math.exp(ti) * (ti - xi)) if log_target else
-              (ti * math.log(ti) - xi * ti if ti > 0 else xi * 0.0)  # 0 log 0 = 0
-              for xi, ti in zip(x, t)]
-    return _reduce_values(losses, "mean" if reduction == "batchmean" else reduction)
+    return scalar_losses.kl_div(input, target, reduction, log_target)
 
 
 def hinge_loss(scores, labels):
     """mean(relu(1 - y * score)) with labels -1 / +1 (0 is read as -1): micrograd's demo loss."""
     labels = np.asarray(labels.data if isinstance(labels, Tensor) else labels, dtype=float).reshape(-1)
     signs = np.where(labels > 0, 1.0, -1.0)
-    if isinstance(scores, Tensor):
-        if scores.size != signs.size:
-            raise ValueError(f"hinge_loss: {scores.size} scores but {signs.size} labels")
-        return (1 - scores.reshape(-1) * signs.astype(scores.dtype)).relu().mean()
-    s = _values(scores)
-    if len(s) != len(signs):
-        raise ValueError(f"hinge_loss: {len(s)} scores but {len(signs)} labels")
-    return _mean([(1 - si * yi).relu() for si, yi in zip(s, signs.tolist())])
+    if not isinstance(scores, Tensor):
+        return scalar_losses.hinge_loss(scores, signs)
+    if scores.size != signs.size:
+        raise ValueError(f"hinge_loss: {scores.size} scores but {signs.size} labels")
+    return (1 - scores.reshape(-1) * signs.astype(scores.dtype)).relu().mean()
 
 
 def kl_divergence(p, q):
     """KL(p || q) = sum p log(p / q) for probability vectors (rows, for 2-D Tensors: mean)."""
-    if isinstance(q, Tensor):
-        p_data = np.asarray(p.data if isinstance(p, Tensor) else p, dtype=q.dtype)
-        if p_data.shape != q.shape:
-            raise ValueError(f"kl_divergence: p {p_data.shape} and q {q.shape} must have the same shape")
-        with np.errstate(divide="ignore", invalid="ignore"):
-            p_log_p = np.where(p_data > 0, p_data * np.log(np.where(p_data > 0, p_data, 1)), 0)
-        total = (-(q.log() * p_data)).sum(axis=-1) + p_log_p.sum(axis=-1)  # sum p log p - p log q
-        return total.mean() if total.ndim else total
-    q = _values(q)
-    p = _targets(p, len(q), "kl_divergence")
-    return Value.sum([pi * (math.log(pi) - qi.log()) for pi, qi in zip(p, q) if pi > 0])
+    if not isinstance(q, Tensor):
+        return scalar_losses.kl_divergence(p, q)
+    p_data = np.asarray(p.data if isinstance(p, Tensor) else p, dtype=q.dtype)
+    if p_data.shape != q.shape:
+        raise ValueError(f"kl_divergence: p {p_data.shape} and q {q.shape} must have the same shape")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p_log_p = np.where(p_data > 0, p_data * np.log(np.where(p_data > 0, p_data, 1)), 0)
+    total = (-(q.log() * p_data)).sum(axis=-1) + p_log_p.sum(axis=-1)  # sum p log p - p log q
+    return total.mean() if total.ndim else total
 
 
 def l2_regularization(params, alpha=1e-4):
@@ -245,16 +147,6 @@ def l2_regularization(params, alpha=1e-4):
 def _tensor_target(target, like):
     t = np.asarray(target.data if isinstance(target, Tensor) else target, dtype=like.dtype)
     return t.reshape(like.shape) if t.size == like.size else t
-
-
-def _softplus(z):
-    """log(1 + e^z), written so that exp never overflows; both branches meet smoothly at 0."""
-    return z + (1 + (-z).exp()).log() if z.data >= 0 else (1 + z.exp()).log()
-
-
-def _clamped_log(v):
-    """log v, but never below -100 (PyTorch's BCE clamp): 0 gradient where clamped."""
-    return v.log() if v.data > math.exp(-100) else v * 0.0 - 100.0
 
 
 class _Loss(Module):

@@ -15,13 +15,12 @@ exactly 0 (ReLU's dead side: a neuron stuck there gets no gradient at all).
 from dataclasses import dataclass
 from typing import Callable
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Patch
 
 from ..nn import functional as F
 from ..tensor import Tensor
-from . import style
+from . import canvas, style
 
 __all__ = ["plot_activation", "plot_activations", "plot_softmax", "activation_and_derivative",
            "vanishing_regions", "softmax_probabilities", "Activation", "ACTIVATIONS", "LEAKY_SLOPE"]
@@ -107,7 +106,7 @@ def plot_activation(name, ax=None, x_range=(-6.0, 6.0), points=1001, legend=True
     Returns the Figure, or `ax` when one is given.
     """
     activation = _activation(name)
-    figure, axes = (ax.figure, ax) if ax is not None else style.new_figure(
+    figure, axes = (ax.figure, ax) if ax is not None else canvas.new_figure(
         width=7.0, height=5.0, layout="constrained")
     x = np.linspace(*x_range, points)
     values, derivative = activation_and_derivative(name, x)
@@ -186,9 +185,8 @@ def plot_activations(names=("sigmoid", "tanh", "relu", "leaky_relu", "softplus")
         raise ValueError("plot_activations: give at least one activation name")
     ncols = min(3, len(names))
     nrows = -(-len(names) // ncols)
-    with plt.rc_context(style.rc()):
-        figure, grid = plt.subplots(nrows, ncols, figsize=(5.6 * ncols, 4.4 * nrows + 0.8),
-                                    layout="constrained", squeeze=False)
+    figure, grid = canvas.new_figure(nrows, ncols, width=5.6 * ncols, height=4.4 * nrows + 0.8,
+                                     layout="constrained", squeeze=False)
     handles = {}
     for axes, name in zip(grid.flat, names):
         plot_activation(name, ax=axes, x_range=x_range, legend=False)
@@ -231,7 +229,7 @@ def plot_softmax(logits, temperature=1.0, labels=None, ax=None):
     if len(labels) != len(logits):
         raise ValueError(f"plot_softmax: {len(labels)} labels for {len(logits)} logits")
     if ax is None:
-        figure, (left, right) = style.new_figure(1, 2, width=max(12.0, 1.6 * len(logits) * 2 + 3),
+        figure, (left, right) = canvas.new_figure(1, 2, width=max(12.0, 1.6 * len(logits) * 2 + 3),
                                                  height=5.2, layout="constrained")
     else:
         left, right = ax

@@ -34,7 +34,7 @@ from ..autodiff import no_grad
 from ..nn.module import Module
 from ..tensor import Tensor
 from ..inference import forward, is_scalar_model, outputs_to_array
-from . import style
+from . import canvas, style
 from ..nn.module import evaluation_mode
 
 __all__ = ["plot_decision_boundary", "plot_boundary_evolution", "snapshot", "scores_at",
@@ -210,7 +210,7 @@ def plot_decision_boundary(model, X, y, ax=None, resolution=None, padding=0.15, 
     model, called once per point, 150 otherwise). padding: margin around the data, as a
     fraction of its range. Returns the Figure, or the Axes when ax= is given.
     """
-    fig, axes = style.axes_or_new(ax, width=9.0, height=5.5)
+    fig, axes = canvas.axes_or_new(ax, width=9.0, height=5.5)
     names, present, wrong, accuracy = _draw_boundary(axes, model, X, y, resolution, padding, threshold,
                                                      class_names)
     axes.set_title(title or f"Decision boundary (accuracy on these points {accuracy:.0%})")
@@ -243,7 +243,7 @@ def plot_boundary_evolution(snapshots, X, y, ncols=4, resolution=None, padding=0
                          "[('epoch 1', snapshot(model)), ...]")
     ncols = min(ncols, len(snapshots))
     nrows = -(-len(snapshots) // ncols)
-    fig, axes = style.new_figure(nrows, ncols, width=3.8 * ncols, height=3.6 * nrows + 1.3,
+    fig, axes = canvas.new_figure(nrows, ncols, width=3.8 * ncols, height=3.6 * nrows + 1.3,
                                  squeeze=False, sharex=True, sharey=True)
     any_wrong = False
     for ax, (name, model) in zip(axes.ravel(), snapshots):

@@ -13,7 +13,6 @@ The model is run layer by layer under no_grad() in eval mode; its modes are rest
 afterwards, and no parameter, gradient or running statistic changes.
 """
 import matplotlib
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import Normalize
 
@@ -22,6 +21,7 @@ from ..nn.layers import (AvgPool2d, BatchNorm2d, Conv2d, LeakyReLU, MaxPool2d, R
 from ..nn.walk import layer_outputs
 from ..tensor import Tensor
 from . import style
+from .canvas import Figure
 
 __all__ = ["plot_feature_maps", "plot_filters", "FEATURE_LAYERS"]
 
@@ -157,7 +157,7 @@ def plot_feature_maps(model, image, layers=None, max_channels=8, title=None):
     x = _one_image(image, np.float64).data[0]
     columns = min(max_channels, max(len(x), *(o[2].shape[0] for o in chosen)))
     rows = 1 + len(chosen)
-    fig = plt.figure(figsize=(2.6 + columns * PANEL_INCHES + 1.3, 0.9 + rows * (PANEL_INCHES + 0.45)))
+    fig = Figure(figsize=(2.6 + columns * PANEL_INCHES + 1.3, 0.9 + rows * (PANEL_INCHES + 0.45)))
     grid = fig.add_gridspec(rows, columns + 2, width_ratios=[2.6 / PANEL_INCHES] + [1] * columns + [0.12],
                             left=0.02, right=0.91, top=1 - 0.9 / fig.get_figheight(), bottom=0.02,
                             wspace=0.12, hspace=0.45)
@@ -218,7 +218,7 @@ def plot_filters(conv_layer_or_weight, max_filters=16, max_in_channels=8, show_v
     if show_values is None:
         show_values = len(cells) <= 8 and kh * kw <= 9
     panel = max(PANEL_INCHES, 0.6 * kw) if show_values else 1.3
-    fig = plt.figure(figsize=(0.4 + cols * (panel + 0.25) + 1.6, 0.9 + rows * (panel + 0.45)))
+    fig = Figure(figsize=(0.4 + cols * (panel + 0.25) + 1.6, 0.9 + rows * (panel + 0.45)))
     grid = fig.add_gridspec(rows, cols + 1, width_ratios=[1] * cols + [0.08], left=0.03, right=0.86,
                             top=1 - 0.9 / fig.get_figheight(), bottom=0.03, wspace=0.18, hspace=0.4)
     norm = style.signed_norm(np.array([kernel for *_, kernel, _ in cells]))

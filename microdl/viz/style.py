@@ -15,7 +15,6 @@ import threading
 from contextlib import contextmanager
 
 import matplotlib
-import matplotlib.pyplot as plt
 import matplotlib.text
 import numpy as np
 from cycler import cycler  # a matplotlib dependency
@@ -24,8 +23,7 @@ from matplotlib.colors import TwoSlopeNorm, to_hex, to_rgb
 __all__ = ["DIVERGING", "IMAGE", "SEQUENTIAL", "ORANGE", "SKY_BLUE", "GREEN", "YELLOW", "BLUE",
            "VERMILLION", "PURPLE", "GREY", "BLACK", "CYCLE", "ROLE_COLORS", "ROLE_EDGES",
            "FONT_SIZE", "TITLE_SIZE", "START_MARKER", "MINIMUM_MARKER", "DIVERGED_MARKER",
-           "END_MARKER", "rc", "styled", "signed_norm", "signed_color", "new_figure", "new_mosaic",
-           "axes_or_new", "text_color_on", "short_number", "projector_text", "font_size",
+           "END_MARKER", "rc", "styled", "signed_norm", "signed_color", "text_color_on", "short_number", "projector_text", "font_size",
            "projector", "is_projector", "context"]
 
 DIVERGING = "RdBu_r"   # negative -> blue, 0 -> white, positive -> red
@@ -129,13 +127,14 @@ def is_projector():
 
 
 @contextmanager
-def context():
-    """The house rcParams inside the block, restoring exactly the keys it set.
+def context(settings=None):
+    """The house rcParams (or the rcParams `settings`) inside the block, restoring exactly
+    the keys it set.
 
     Unlike plt.rc_context it never restores `interactive` or `backend`: with Jupyter's
     inline backend that restore turned interactive mode off and made figures show twice.
     """
-    settings = rc()
+    settings = rc() if settings is None else dict(settings)
     saved = {key: matplotlib.rcParams[key] for key in settings}
     matplotlib.rcParams.update(settings)
     try:
@@ -168,30 +167,6 @@ def signed_color(value, vmax):
     cmap = matplotlib.colormaps[DIVERGING]
     t = 0.5 if not vmax else 0.5 + 0.5 * max(-1.0, min(1.0, value / vmax))
     return to_hex(cmap(t))
-
-
-def new_figure(nrows=1, ncols=1, width=6.0, height=4.5, **kwargs):
-    """A Figure and Axes with the house style applied."""
-    with plt.rc_context(rc()):
-        fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), **kwargs)
-    return fig, axes
-
-
-def new_mosaic(mosaic, width, height, **kwargs):
-    """A Figure of named Axes (plt.subplot_mosaic) with the house style applied.
-
-    mosaic: rows of names, e.g. [["paths", "full"], ["paths", "batch"]]; kwargs go to
-    subplot_mosaic (layout="constrained", width_ratios=...). Returns (figure, {name: Axes}).
-    """
-    with plt.rc_context(rc()):
-        return plt.subplot_mosaic(mosaic, figsize=(width, height), **kwargs)
-
-
-def axes_or_new(ax, width=6.0, height=4.5):
-    """Use the given Axes, or make a new styled Figure with one Axes."""
-    if ax is not None:
-        return ax.figure, ax
-    return new_figure(width=width, height=height)
 
 
 def text_color_on(background):

@@ -10,9 +10,9 @@
 
 Nothing here imports the rest of microdl.viz: it is the ground floor.
 """
-from .figure import Figure, axes_or_new, in_notebook, new_figure, new_mosaic, png_bytes
+from .figure import Figure, axes_or_new, dpi_to_fit, in_notebook, new_figure, new_mosaic, png_bytes
 from .scene import Control, Scene
 from .window import SceneWindow
 
-__all__ = ["Figure", "new_figure", "new_mosaic", "axes_or_new", "png_bytes", "in_notebook",
+__all__ = ["Figure", "new_figure", "new_mosaic", "axes_or_new", "png_bytes", "in_notebook", "dpi_to_fit",
            "Control", "Scene", "SceneWindow"]

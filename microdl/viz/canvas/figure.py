@@ -22,7 +22,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MatplotlibFigure
 
 __all__ = ["Figure", "new_figure", "new_mosaic", "axes_or_new", "png_bytes", "in_notebook",
-           "show_in_window"]
+           "show_in_window", "dpi_to_fit"]
 
 #: keyword arguments that belong to the Figure (the rest go to subplots / subplot_mosaic)
 _FIGURE_KEYWORDS = {"layout", "dpi", "facecolor", "edgecolor", "constrained_layout",
@@ -36,8 +36,13 @@ class Figure(MatplotlibFigure):
         super().__init__(*args, **kwargs)
         FigureCanvasAgg(self)       # draws off screen; no pyplot, no window until .show()
 
+    #: a notebook shows at most this many pixels across (a 1280x720 slide); a wider
+    #: figure is stored at a lower dpi, so a saved notebook keeps tens of KB, not MB
+    NOTEBOOK_WIDTH = 1280
+
     def _repr_png_(self):
-        return png_bytes(self)
+        width = self.get_figwidth() * self.dpi
+        return png_bytes(self, dpi=self.dpi * min(1.0, self.NOTEBOOK_WIDTH / width), compact=True)
 
     def save(self, path, dpi=None, **savefig_kwargs):
         """Write the figure (format from the suffix: .png, .svg, .pdf); returns the Path."""
@@ -85,12 +90,35 @@ def axes_or_new(ax, width=6.0, height=4.5):
     return new_figure(width=width, height=height)
 
 
-def png_bytes(figure, dpi=None, tight=True):
-    """The figure as PNG bytes, on white."""
+def dpi_to_fit(width, height, box=(1280, 720), most=100):
+    """The dpi at which a (width, height) inch picture fits inside `box` pixels (at most `most`).
+
+    Animations use it to keep their frames slide-sized: a 1280x720 box is a 16:9 slide.
+    """
+    box_width, box_height = box
+    if box_width <= 0 or box_height <= 0:
+        raise ValueError(f"size must be (width, height) in pixels, both > 0; got {tuple(box)}")
+    return min(most, box_width / width, box_height / height)
+
+
+def png_bytes(figure, dpi=None, tight=True, compact=False):
+    """The figure as PNG bytes, on white.
+
+    compact: a 256-colour PNG (about a third of the bytes; plots have few colours), for
+    what a notebook stores: figures and the frames of a player.
+    """
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi or "figure", facecolor="white",
                    bbox_inches="tight" if tight else None)
-    return buffer.getvalue()
+    if not compact:
+        return buffer.getvalue()
+    from PIL import Image  # Pillow comes with matplotlib
+    buffer.seek(0)
+    with Image.open(buffer) as image:
+        palette = image.convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT)
+    small = io.BytesIO()
+    palette.save(small, format="png", optimize=True)
+    return small.getvalue()
 
 
 def in_notebook():

@@ -61,9 +61,9 @@ _TEMPLATE = """
 
 def html_player(scene, fps=2, width=None):
     """HTML (a div and a script) that plays every frame of `scene`."""
-    width = int(width or 960)
+    width = int(width or min(960, scene.size[0] * scene.dpi))  # never wider than the scene's frames
     dpi = width / scene.size[0]
-    frames = [base64.b64encode(png_bytes(fig, dpi=dpi, tight=False)).decode("ascii")
+    frames = [base64.b64encode(png_bytes(fig, dpi=dpi, tight=False, compact=True)).decode("ascii")
               for fig in scene.frames()]
     return _TEMPLATE.format(id=f"microdl-player-{uuid.uuid4().hex[:10]}", width=width, first=frames[0],
                             frames=json.dumps(frames), last=len(frames) - 1, count=len(frames),

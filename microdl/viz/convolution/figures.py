@@ -8,20 +8,21 @@
              [0, 1, 1, 0, 0]]
     kernel = [[1, 0, 1], [0, 1, 0], [1, 0, 1]]
     fig = plot_convolution_steps(image, kernel)     # one row per output cell: 4 3 4 / 2 4 3 / 2 3 4
-    anim = animate_convolution(image, kernel)       # one frame per output cell
-    anim.save("conv.gif", writer=matplotlib.animation.PillowWriter(fps=1))
+    scene = animate_convolution(image, kernel)      # a Scene: one frame per output cell
+    scene.save("conv.gif")                          # or show it: last line of a cell, .show()
 
 A figure stacks rows (grid.py draws one) with panels placed in inches, so a cell is the
-same size in every panel; an animation redraws one row per frame. The numbers are
-microdl's own (steps.py).
+same size in every panel; an animation draws one such row per frame, with the same
+functions. The numbers are microdl's own (steps.py).
 """
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.animation import FuncAnimation
+from matplotlib.cm import ScalarMappable
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from .. import style
+from ..canvas import Control, Figure, Scene, dpi_to_fit
 from .grid import HIGHLIGHT, PADDING_COLOR, add_titles, draw_row, equation_lines, look_of
 from .steps import convolution_steps, pooling_steps
 
@@ -95,10 +96,10 @@ def _add_keys(fig, walk, look, bottom, fig_width, fig_height):
     for k, ((cmap, norm), label) in enumerate(bars):
         cax = fig.add_axes([(_LABEL + k * (width + 0.6)) / fig_width, (bottom + 0.35) / fig_height,
                             width / fig_width, 0.18 / fig_height])
-        bar = fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), cax=cax, orientation="horizontal")
+        bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), cax=cax, orientation="horizontal")
         bar.set_label(label, fontsize=style.FONT_SIZE)
         bar.ax.tick_params(labelsize=style.FONT_SIZE)
-        bar.locator = plt.MaxNLocator(5)
+        bar.locator = MaxNLocator(5)
         bar.update_ticks()
     handles = [Patch(facecolor="none", edgecolor=HIGHLIGHT, linewidth=3,
                      label="window / output cell of this step")]
@@ -135,24 +136,47 @@ def _step_label(walk, step_index):
     return f"step {step_index + 1}\nof {len(walk.steps)}\n\noutput\n[{row}, {col}]"
 
 
+#: the largest still figure, in pixels at its dpi; beyond it a figure takes seconds and
+#: megabytes, and no screen shows it whole
+MAX_PIXELS = (3000, 6000)
+
+
+def _check_size(fig_width, fig_height, shown, total, what):
+    dpi = style.rc()["figure.dpi"]
+    width, height = round(fig_width * dpi), round(fig_height * dpi)
+    if width > MAX_PIXELS[0] or height > MAX_PIXELS[1]:
+        raise ValueError(
+            f"{what}: {shown} of {total} steps of this input would make a {width}x{height} px "
+            f"figure, larger than the {MAX_PIXELS[0]}x{MAX_PIXELS[1]} px limit. Crop the image to "
+            f"a small patch (e.g. image[10:16, 10:16]), show fewer steps (max_steps=3 or "
+            f"cells=[(0, 0), (5, 5)]), or use plot_feature_maps for the whole image.")
+
+
 @style.styled
 def _plot_steps(walk, cells, max_steps, title):
     chosen = _choose_steps(walk, cells, max_steps)
     row_height, gap = _row_height(walk, CELL_INCHES), 0.35
     fig_width = _figure_width(walk, CELL_INCHES)
     fig_height = _HEADER + _TITLE + len(chosen) * (row_height + gap) + _KEYS
-    fig = plt.figure(figsize=(fig_width, fig_height))
+    _check_size(fig_width, fig_height, len(chosen), len(walk.steps), f"{walk.kind} steps")
+    fig = Figure(figsize=(fig_width, fig_height))
     look = look_of(walk)
     for r, step_index in enumerate(chosen):
         bottom = fig_height - _HEADER - _TITLE - r * (row_height + gap) - row_height
-        axes = _add_row_axes(fig, walk, bottom, row_height, CELL_INCHES, fig_width, fig_height)
-        draw_row(axes, walk, step_index, look)
-        if r == 0:  # the first row names the panels; the rest line up under it
-            add_titles(fig, axes, walk, (bottom + row_height + 0.15) / fig_height)
-        fig.text(0.25 / fig_width, (bottom + row_height / 2) / fig_height, _step_label(walk, step_index),
-                 ha="left", va="center", fontsize=style.FONT_SIZE)
+        _draw_step(fig, walk, look, step_index, bottom, row_height, (fig_width, fig_height), titles=r == 0)
     _add_header_and_keys(fig, walk, look, title, fig_width, fig_height)
     return fig
+
+
+def _draw_step(fig, walk, look, step_index, bottom, row_height, fig_size, titles):
+    """One row of panels for one step, `bottom` inches up; the first row names the panels."""
+    fig_width, fig_height = fig_size
+    axes = _add_row_axes(fig, walk, bottom, row_height, CELL_INCHES, fig_width, fig_height)
+    draw_row(axes, walk, step_index, look)
+    if titles:  # the first row names the panels; the rest line up under it
+        add_titles(fig, axes, walk, (bottom + row_height + 0.15) / fig_height)
+    fig.text(0.25 / fig_width, (bottom + row_height / 2) / fig_height, _step_label(walk, step_index),
+             ha="left", va="center", fontsize=style.FONT_SIZE)
 
 
 def _add_header_and_keys(fig, walk, look, title, fig_width, fig_height):
@@ -161,32 +185,25 @@ def _add_header_and_keys(fig, walk, look, title, fig_width, fig_height):
     _add_keys(fig, walk, look, 0.55, fig_width, fig_height)
 
 
-@style.styled
-def _animate(walk, interval, title):
+def _animate(walk, title, size, fps):
+    """A Scene with one frame per step: the still figure's row and keys, one step at a time."""
     row_height = _row_height(walk, CELL_INCHES)
     fig_width = _figure_width(walk, CELL_INCHES)
     fig_height = _HEADER + _TITLE + row_height + _KEYS
-    fig = plt.figure(figsize=(fig_width, fig_height))
     look = look_of(walk)
-    axes = _add_row_axes(fig, walk, _KEYS, row_height, CELL_INCHES, fig_width, fig_height)
-    add_titles(fig, axes, walk, (_KEYS + row_height + 0.15) / fig_height)
-    counter = fig.text(0.25 / fig_width, (_KEYS + row_height / 2) / fig_height, "", ha="left",
-                       va="center", fontsize=style.FONT_SIZE)
-    _add_header_and_keys(fig, walk, look, title, fig_width, fig_height)
 
-    def draw_frame(step_index):
-        with plt.rc_context(style.rc()):  # frames are drawn later, outside @styled
-            draw_row(axes, walk, step_index, look, clear=True)
-            counter.set_text(_step_label(walk, step_index))
-        return []
+    def draw(fig, frame):
+        with style.context():  # a Scene draws its frames later, outside any @styled call
+            _draw_step(fig, walk, look, frame, _KEYS, row_height, (fig_width, fig_height), titles=True)
+            _add_header_and_keys(fig, walk, look, title, fig_width, fig_height)
 
-    draw_frame(0)
-    return FuncAnimation(fig, draw_frame, frames=len(walk.steps), interval=interval, blit=False,
-                         repeat=True)
+    return Scene(draw, [Control("frame", range(len(walk.steps)), label="step")],
+                 size=(fig_width, fig_height), dpi=dpi_to_fit(fig_width, fig_height, size), fps=fps)
 
 
 # --- public ---------------------------------------------------------------------------------
 
+@style.styled
 def plot_convolution_steps(image, kernel, stride=1, padding=0, bias=0.0, cells=None, max_steps=9,
                            title=None):
     """A figure with one row per output cell: window, kernel, products, their sum, output so far.
@@ -204,18 +221,20 @@ def plot_convolution_steps(image, kernel, stride=1, padding=0, bias=0.0, cells=N
     return _plot_steps(walk, cells, max_steps, title)
 
 
-def animate_convolution(image, kernel, stride=1, padding=0, bias=0.0, interval=1200, title=None):
-    """A matplotlib FuncAnimation of the convolution, one frame per output cell.
+@style.styled
+def animate_convolution(image, kernel, stride=1, padding=0, bias=0.0, title=None, size=(1280, 720), fps=2):
+    """The convolution as a Scene, one frame per output cell (the rows of plot_convolution_steps).
 
-    Save it with `anim.save("conv.gif", writer=matplotlib.animation.PillowWriter(fps=1))`,
-    or show it in Jupyter with `IPython.display.HTML(anim.to_jshtml())`.
+    size: the largest frame in pixels (the picture keeps its proportions); fps: frames per
+    second. In Jupyter it shows itself as an offline player; `.save("conv.gif")`,
+    `.show()` (a window: arrows step, space plays), `.step(3)` to go to a frame.
     """
     walk = convolution_steps(image, kernel, stride, padding, bias)
     kh, kw = walk.kernel.shape
-    return _animate(walk, interval, title or f"Convolution: slide the {kh}×{kw} kernel, "
-                                             f"multiply, add")
+    return _animate(walk, title or f"Convolution: slide the {kh}×{kw} kernel, multiply, add", size, fps)
 
 
+@style.styled
 def plot_pooling_steps(image, kernel_size=2, stride=None, cells=None, max_steps=9, title=None):
     """A figure with one row per output cell of max pooling: window, its max, output so far.
 
@@ -229,8 +248,9 @@ def plot_pooling_steps(image, kernel_size=2, stride=None, cells=None, max_steps=
     return _plot_steps(walk, cells, max_steps, title)
 
 
-def animate_pooling(image, kernel_size=2, stride=None, interval=1200, title=None):
-    """A matplotlib FuncAnimation of max pooling, one frame per output cell."""
+@style.styled
+def animate_pooling(image, kernel_size=2, stride=None, title=None, size=(1280, 720), fps=2):
+    """Max pooling as a Scene, one frame per output cell (see animate_convolution)."""
     walk = pooling_steps(image, kernel_size, stride)
-    return _animate(walk, interval, title or f"Max pooling: keep the largest value of each "
-                                             f"{kernel_size}×{kernel_size} window")
+    return _animate(walk, title or f"Max pooling: keep the largest value of each "
+                                   f"{kernel_size}×{kernel_size} window", size, fps)

@@ -78,7 +78,9 @@ def _draw_grid(ax, values, cmap, norm, *, numbers=True, dim_outside=None, paddin
 def _grid_lines(ax, height, width):
     xs, ys = np.arange(width + 1) - 0.5, np.arange(height + 1) - 0.5
     lines = [[(x, ys[0]), (x, ys[-1])] for x in xs] + [[(xs[0], y), (xs[-1], y)] for y in ys]
-    ax.add_collection(LineCollection(lines, colors="#B0B0B0", linewidths=0.8))
+    # not clipped: the lines on the right and bottom edge sit on the axes' border, and
+    # clipped to it they vanished (the rightmost column looked cut off)
+    ax.add_collection(LineCollection(lines, colors="#B0B0B0", linewidths=0.8, clip_on=False))
     ax.set_xlim(-0.5, width - 0.5)
     ax.set_ylim(height - 0.5, -0.5)
 

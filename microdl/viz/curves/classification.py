@@ -12,7 +12,7 @@ from matplotlib.colors import PowerNorm
 from matplotlib.ticker import PercentFormatter
 
 from ...tensor import Tensor
-from .. import style
+from .. import canvas, style
 
 __all__ = ["plot_confusion_matrix", "plot_misclassified", "confusion_matrix"]
 
@@ -58,7 +58,7 @@ def plot_confusion_matrix(y_true, y_pred, class_names=None, ax=None, title=None)
     share = counts / np.maximum(rows, 1)
     k = len(counts)
     size = min(max(5.0, 0.5 * k + 2.4), 7.4)  # 10 classes fit a 7.5 in (16:9) slide
-    fig, axes = style.axes_or_new(ax, width=size + 1.6, height=size)
+    fig, axes = canvas.axes_or_new(ax, width=size + 1.6, height=size)
     # a square-root scale: the few-percent confusions, the ones worth a look, get visible colour
     image = axes.imshow(share, cmap=style.SEQUENTIAL, norm=PowerNorm(0.5, vmin=0.0, vmax=1.0))
     _write_counts(axes, counts, share, with_share=k <= 12)
@@ -126,14 +126,14 @@ def plot_misclassified(images, y_true, y_pred, class_names=None, max_images=16, 
     wrong = np.flatnonzero(y_true != y_pred)
     shown = wrong[:max_images]
     if len(shown) == 0:
-        fig, ax = style.new_figure(width=7.0, height=2.0)
+        fig, ax = canvas.new_figure(width=7.0, height=2.0)
         ax.set_axis_off()
         ax.text(0.5, 0.5, f"No misclassified images: all {len(y_true):,} predictions are right.",
                 ha="center", va="center", fontsize=style.TITLE_SIZE, transform=ax.transAxes)
         return fig
     ncols = min(ncols, len(shown))
     nrows = -(-len(shown) // ncols)
-    fig, axes = style.new_figure(nrows, ncols, width=1.75 * ncols + 1.0, height=2.05 * nrows + 0.9,
+    fig, axes = canvas.new_figure(nrows, ncols, width=1.75 * ncols + 1.0, height=2.05 * nrows + 0.9,
                                  squeeze=False)
     colored = images.ndim == 4
     vmax = 1.0 if images.max() <= 1.0 else float(images.max())

@@ -25,7 +25,7 @@ import matplotlib
 import numpy as np
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from .. import style
+from .. import canvas, style
 
 __all__ = ["plot_history", "plot_gradient_norms", "plot_gradient_profile", "plot_dead_relus", "layer_colors",
            "layer_names"]
@@ -130,7 +130,7 @@ def plot_history(history, log_loss=False, title="Training curves"):
     has_accuracy = _series(history.iteration, "accuracy") is not None or any(
         _series(history.epoch, k) is not None for k in ("accuracy", "val_accuracy"))
     panels = ["loss", "accuracy"] if has_accuracy else ["loss"]
-    fig, axes = style.new_figure(1, len(panels), width=6.0 * len(panels), height=5.4, squeeze=False,
+    fig, axes = canvas.new_figure(1, len(panels), width=6.0 * len(panels), height=5.4, squeeze=False,
                                  sharex=True)
     for ax, name in zip(axes[0], panels):
         if not _draw_metric(ax, history, name, per_epoch):
@@ -181,7 +181,7 @@ def plot_gradient_norms(history, log=True, ax=None, smooth=None):
         raise ValueError("the history holds no gradient norms; train with "
                          "fit(..., track_gradients=True) to record them")
     per_epoch = _iterations_per_epoch(history)
-    fig, axes = style.axes_or_new(ax, width=9.0, height=5.0)
+    fig, axes = canvas.axes_or_new(ax, width=9.0, height=5.0)
     colors, names = layer_colors(len(norms)), layer_names(norms)
     for (key, values), color in zip(norms.items(), colors):
         name, values = names[key], np.asarray(values, dtype=float)
@@ -231,7 +231,7 @@ def plot_gradient_profile(histories, step=0, ax=None, title=None):
     is an exploding one, a flat line is healthy. step: the iteration (0 = the first update,
     -1 = the last). Returns the Figure, or the Axes when ax= is given.
     """
-    fig, axes = style.axes_or_new(ax, width=8.0, height=5.5)
+    fig, axes = canvas.axes_or_new(ax, width=8.0, height=5.5)
     longest = []
     for (network, history), color in zip(histories.items(), style.CYCLE):
         values = np.array(list(_profile(history, step).values()))
@@ -265,7 +265,7 @@ def plot_dead_relus(history, ax=None, start=None, title=None):
     if not dead:
         raise ValueError("the history holds no dead-ReLU counts; train a model with ReLU layers "
                          "with fit(..., track_gradients=True) to record them")
-    fig, axes = style.axes_or_new(ax, width=9.0, height=5.0)
+    fig, axes = canvas.axes_or_new(ax, width=9.0, height=5.0)
     names = layer_names(dead, hidden=True)
     for (key, values), color in zip(dead.items(), layer_colors(len(dead))):
         epochs = np.arange(1, len(values) + 1)

@@ -8,8 +8,6 @@ import functools
 import io
 import math
 
-import matplotlib
-from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import ArrowStyle, Ellipse, FancyArrowPatch, FancyBboxPatch, Patch
@@ -17,6 +15,7 @@ from matplotlib.path import Path
 from matplotlib.textpath import text_to_path
 
 from .. import style
+from ..canvas import Figure
 from .diagram import in_degrees, is_zero
 from .look import (KEY_COLOR, arrows_title, border_color, edge_color, edge_width, fill_color,
                    legend_entries)
@@ -276,7 +275,7 @@ def _draw_node(ax, node, x, y, size, s=1.0):
 
 
 def render_figure(diagram, layout, sizes, figure=None):
-    """A matplotlib Figure of the diagram (not registered with pyplot unless given)."""
+    """A house Figure of the diagram (pyplot never owns it), or the diagram drawn on `figure`."""
     fig = figure if figure is not None else Figure()
     draw_builtin(fig, diagram, layout, sizes)
     return fig
@@ -287,6 +286,6 @@ def figure_bytes(fig, fmt, dpi=None):
     buffer = io.BytesIO()
     settings = {"svg.fonttype": "none", "svg.hashsalt": "microdl"}  # real <text> in SVG
     metadata = {"Date": None} if fmt == "svg" else {"CreationDate": None} if fmt == "pdf" else None
-    with matplotlib.rc_context(settings):
+    with style.context(settings):
         fig.savefig(buffer, format=fmt, dpi=dpi or 110, facecolor="white", metadata=metadata)
     return buffer.getvalue()

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ...value import _fmt as format_number
+from ...scalar_math import format_number
 from .nodes import ACTIVATION_OPS, requires_grad
 
 __all__ = ["Diagram", "DiagramNode", "DiagramEdge", "build_diagram", "with_states", "in_degrees",

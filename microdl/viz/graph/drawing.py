@@ -56,12 +56,11 @@ show, Jupyter). The picture is made in steps, a file each:
 import io
 from pathlib import Path
 
-import matplotlib.pyplot as plt
-
+from ..canvas.figure import Figure, in_notebook, show_in_window
 from .builtin import builtin_layout, figure_bytes, render_figure
 from .diagram import build_diagram
 from .dot import dot_binary, require_dot_binary, run_dot, to_dot
-from .nodes import grads_computed, is_node, label_of, root_name
+from .nodes import gradient_source, grads_computed, is_node, label_of, root_name
 from .structure import GraphStructure
 
 __all__ = ["draw_graph", "GraphDrawing", "RENDERERS", "COLLAPSE_LEVELS"]
@@ -148,30 +147,51 @@ class GraphDrawing:
                              f"end the name with .svg, .png, .pdf or .dot")
         return path
 
-    def show(self):
-        """Open the picture in a matplotlib window (for scripts; Jupyter displays it itself)."""
+    def show(self, block=True):
+        """Display in a notebook, or open a window in a script (blocks until closed)."""
+        if in_notebook():
+            from IPython.display import display
+            display(self)
+            return
         if self.renderer == "builtin":
-            self.figure(plt.figure())
+            fig = self.figure()
         else:
-            image = plt.imread(io.BytesIO(self.to_png()), format="png")
+            from matplotlib.image import imread
+            image = imread(io.BytesIO(self.to_png()), format="png")
             rows, cols = image.shape[:2]
-            fig = plt.figure(figsize=(cols / 100, rows / 100), dpi=100)
+            fig = Figure(figsize=(cols / 100, rows / 100), dpi=100)
             ax = fig.add_axes([0, 0, 1, 1])
             ax.imshow(image)
             ax.set_axis_off()
-        plt.show()
+        show_in_window(fig, block=block)
 
-    # Jupyter
-    def _repr_svg_(self):
-        return self.to_svg()
-
-    def _repr_png_(self):
-        return self.to_png()
+    # Jupyter: ONE image per graph, so a saved notebook stays small (IPython would store
+    # every _repr_*_ it finds, SVG and PNG). SVG (sharp at any zoom) while it is at most
+    # SVG_LIMIT bytes; a bigger graph as a PNG of at most NOTEBOOK_PIXELS on its long
+    # side (a notebook column is narrower still; .save() keeps the full resolution).
+    SVG_LIMIT = 150_000
+    NOTEBOOK_PIXELS = 1600
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = {"image/svg+xml": self.to_svg(), "text/plain": repr(self)}
-        return {k: v for k, v in bundle.items()
-                if (not include or k in include) and not (exclude and k in exclude)}
+        wanted = lambda mime: (not include or mime in include) and not (exclude and mime in exclude)
+        bundle = {"text/plain": repr(self)}
+        if wanted("image/svg+xml") or wanted("image/png"):
+            svg = self.to_svg()
+            if len(svg) <= self.SVG_LIMIT:
+                bundle["image/svg+xml"] = svg
+            else:
+                bundle["image/png"] = self._notebook_png()
+        return {k: v for k, v in bundle.items() if wanted(k)}
+
+    def _notebook_png(self):
+        png = self.to_png()
+        width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+        if max(width, height) <= self.NOTEBOOK_PIXELS:
+            return png
+        dpi = 110 * self.NOTEBOOK_PIXELS / max(width, height)
+        if self.renderer == "graphviz":
+            return run_dot(self.to_dot(), "png", dpi=dpi)
+        return figure_bytes(self.figure(), "png", dpi=dpi)
 
 
 def draw_graph(root, *, params=None, collapse=None, show_local=False, show_grad="auto",
@@ -211,7 +231,10 @@ def draw_graph(root, *, params=None, collapse=None, show_local=False, show_grad=
     if show_grad is False:
         grads, subtitle = None, "the forward pass: data only"
     elif show_grad is True or grads_computed(root):
-        grads, subtitle = True, f"grad = d{name} / d(node)"
+        source, passes = gradient_source(root, structure.order)
+        grads, subtitle = True, f"grad = d{source} / d(node)"
+        if passes > 1:  # leaf grads accumulate (documented); say so where the numbers are
+            subtitle += f"  ·  leaf grads accumulated over {passes} backward() calls (zero_grad() resets)"
     else:
         call = f"{label_of(root)}.backward()" if label_of(root) else "backward()"
         grads, subtitle = False, f"grads not computed yet: call {call} to fill them in"

@@ -20,7 +20,7 @@ functions, so a Tensor graph shows the grads backward() stored, node by node.
 """
 from dataclasses import dataclass
 
-from ...value import _fmt as format_number
+from ...scalar_math import format_number
 from .nodes import grads_computed, label_of, requires_grad, root_name
 
 __all__ = ["Step", "backprop_steps", "final_gradients", "count_frames", "owner_of", "running_sum", "node_name",

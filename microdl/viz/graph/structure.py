@@ -85,7 +85,9 @@ class _Link:
 class GraphStructure:
     """The boxes and arrows of a graph, before any number is formatted."""
 
-    def __init__(self, root, params=None, collapse=None, max_nodes=300):
+    def __init__(self, root, params=None, collapse=None, max_nodes=300, limit=None):
+        """limit: (who draws, how the user raises max_nodes there), for the error message;
+        default ("draw_graph", "max_nodes=..."): e.g. ("animate_backprop", "max_frames=...")."""
         self.root = root
         self.order = topological_order(root)
         names = _parameter_names(params)
@@ -99,7 +101,7 @@ class GraphStructure:
         members, hidden, self.group_kind = group_nodes(self.order, self.roles, params, collapse) if collapse else ({}, set(), "")
         self.units, self.unit_of = self._make_units(members, hidden)
         if max_nodes is not None and len(self.units) > max_nodes:
-            raise ValueError(_too_many_message(len(self.units), max_nodes, collapse))
+            raise ValueError(_too_many_message(len(self.units), max_nodes, collapse, limit))
         self.links = self._make_links(hidden)
         self.units = _unit_topological_order(self.units, self.links, collapse)
         for i, unit in enumerate(self.units):
@@ -167,14 +169,15 @@ def _op_symbol(op):
     return _OP_SYMBOLS.get(op, op or "?")
 
 
-def _too_many_message(count, max_nodes, collapse):
+def _too_many_message(count, max_nodes, collapse, limit=None):
+    caller, knob = limit or ("draw_graph", f"max_nodes={count}")
     advice = ("collapse='neuron' (one box per neuron call) or collapse='layer'"
               if collapse is None else
               "collapse='layer'" if collapse == "neuron" else "a smaller graph")
-    return (f"draw_graph: this graph needs {count:,} boxes, more than max_nodes={max_nodes}: "
+    return (f"{caller}: this graph needs {count:,} boxes, more than its limit of {max_nodes:,}: "
             f"a picture that size is a hairball nobody can read. Draw it with {advice}, "
             f"draw a smaller piece (the loss of one example instead of a batch), or raise "
-            f"max_nodes if you really want it.")
+            f"the limit with {caller}(..., {knob}) if you really want it.")
 
 
 def _unit_topological_order(units, links, collapse):

@@ -1,64 +1,64 @@
 """Gradient descent as an animation: the paths grow one step per frame over the contours.
 
-    anim = animate_descent(quadratic_bowl(), [descent_path(quadratic_bowl())])
-    anim.save("descent.gif", writer=PillowWriter(fps=6))   # matplotlib.animation.PillowWriter
+    scene = animate_descent(quadratic_bowl(), [descent_path(quadratic_bowl())])
+    scene.save("descent.gif")     # or make it a cell's last line: an offline player
+
+Each frame is the still picture (`plot_landscape`) of the paths cut at that step, so
+the animation and the figure can never disagree.
 """
+import dataclasses
+
 import numpy as np
-from matplotlib.animation import FuncAnimation
 
 from .. import style
-from .contours import add_colorbar, landscape_view
-from .panel import (draw_landscape, figure_size, halo, marker_legend_handles, marker_size, path_colors,
-                    shares_start)
+from ..canvas import Control, Scene, dpi_to_fit
+from .contours import landscape_view
+from .panel import figure_size
 from .path import as_paths
+from .plots import plot_landscape
 
 __all__ = ["animate_descent"]
 
 
 @style.styled
-def animate_descent(loss, paths, ax=None, interval=150, levels=16, log_levels="auto", view=None):
-    """An animation of the paths growing one step per frame; frames = the longest path's steps.
+def animate_descent(loss, paths, levels=16, log_levels="auto", view=None, size=(1280, 720), fps=4,
+                    max_frames=30):
+    """A Scene of the paths growing step by step, over the contours of `loss`.
 
-    Save it as a GIF with `anim.save("descent.gif", writer=PillowWriter(fps=6))`
-    (from matplotlib.animation import PillowWriter). Returns the FuncAnimation.
+    size: the largest frame in pixels (the picture keeps its proportions); fps: frames per
+    second; max_frames: with more steps than this, frames are spread evenly over the
+    steps (always the first and the last), which keeps a saved notebook small.
+    In Jupyter it shows itself as an offline player; `.save("descent.gif")`, `.show()`.
     """
     paths = as_paths(paths)
     if not paths:
         raise ValueError("animate_descent: give at least one path (see descent_path)")
-    frames = max(p.steps for p in paths)
-    if frames == 0:
+    steps = max(p.steps for p in paths)
+    if steps == 0:
         raise ValueError("animate_descent: the paths have no steps to animate (steps=0)")
+    if max_frames < 2:
+        raise ValueError(f"animate_descent: max_frames must be at least 2, got {max_frames}")
     view = view or landscape_view(loss, paths)
-    figure, axes = (ax.figure, ax) if ax is not None else style.new_figure(
-        1, 1, *figure_size(view), layout="constrained")
-    filled, chosen = draw_landscape(axes, loss, [], view, levels, log_levels, True)
-    add_colorbar(figure, filled, chosen, axes)
-    lines, ends, shared = [], [], shares_start(paths)
-    for path, color in zip(paths, path_colors(len(paths))):
-        axes.plot(*path.points[0], linestyle="none", color=style.BLACK if shared else color,
-                  zorder=6, **style.START_MARKER)
-        lines.append(axes.plot([], [], "-o", color=color, lw=2.2, markersize=marker_size(frames),
-                               markeredgecolor="white", markeredgewidth=0.6, label=path.label,
-                               zorder=4, path_effects=halo(2.2))[0])
-        ends.append(axes.plot([], [], linestyle="none", zorder=7, **style.DIVERGED_MARKER)[0])
-    handles = axes.get_legend_handles_labels()[0]
-    handles += marker_legend_handles(paths, loss, True, shared, show_end=False)
-    axes.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=1,
-                frameon=False)
+    shown_steps = sorted(set(np.linspace(1, steps, min(steps, max_frames)).round().astype(int).tolist()))
 
-    def draw_frame(frame):
-        for path, line, end in zip(paths, lines, ends):
-            shown = np.asarray(path.points[:frame + 2])
-            line.set_data(shown[:, 0], shown[:, 1])
-            finished = path.diverged and frame + 2 >= len(path.points)
-            end.set_data(shown[-1:, 0] if finished else [], shown[-1:, 1] if finished else [])
-        axes.set_title(f"{loss.name}\nstep {frame + 1} of {frames}")
-        return lines + ends
+    def draw(fig, step):
+        with style.context():  # a Scene draws its frames later, outside any @styled call
+            if hasattr(fig, "set_layout_engine"):
+                fig.set_layout_engine("constrained")
+            else:  # a SubFigure (a window's picture above its controls): room for the legend
+                fig.subplots_adjust(left=0.12, right=0.95, top=0.88, bottom=0.3)
+            plot_landscape(loss, [_cut(path, step) for path in paths], ax=fig.subplots(),
+                           levels=levels, log_levels=log_levels, view=view,
+                           title=f"{loss.name}\nstep {step} of {steps}")
 
-    style.projector_text(figure if ax is None else axes)
-    if ax is None:  # lay the figure out once: re-doing it for every frame is most of the time
-        draw_frame(frames - 1)
-        figure.canvas.draw()
-        figure.set_layout_engine("none")
-    return FuncAnimation(figure, draw_frame, frames=frames, interval=interval, blit=False,
-                         repeat=False)
+    width, height = figure_size(view)
+    return Scene(draw, [Control("step", shown_steps)], frame_control="step", size=(width, height),
+                 dpi=dpi_to_fit(width, height, size), fps=fps)
+
+
+def _cut(path, step):
+    """The path as it was after `step` steps (it diverged only if it got there)."""
+    if step >= path.steps:
+        return path
+    return dataclasses.replace(path, points=path.points[:step + 1], losses=path.losses[:step + 1],
+                               diverged=False)

@@ -21,7 +21,7 @@ import math
 import numpy as np
 
 from ...data.toy import house_prices
-from .. import style
+from .. import canvas, style
 from .batches import batch_trajectory
 from .contours import add_colorbar, landscape_view
 from .losses import linear_regression_loss, regression_data
@@ -59,7 +59,7 @@ def compare_batch_sizes(x=None, y=None, batch_sizes=(1, 10, None), lr=0.1, epoch
                                               start, seed), steps)
                 for size, rate, run in zip(batch_sizes, rates, by_examples)]
     loss = linear_regression_loss(x, y, start=start)
-    figure, axes = style.new_mosaic([["paths_examples", "paths_steps", "cost"],
+    figure, axes = canvas.new_mosaic([["paths_examples", "paths_steps", "cost"],
                                      ["loss_examples", "loss_steps", "cost"]],
                                     width=16, height=9, layout="constrained",
                                     width_ratios=[1, 1, 0.5], height_ratios=[1.25, 1])

@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from ...data.loader import iterations_per_epoch
-from .. import style
+from .. import canvas, style
 
 __all__ = ["plot_epochs"]
 
@@ -25,7 +25,7 @@ def plot_epochs(num_examples=1_000_000, batch_size=10_000, epochs=3, ax=None):
     per_epoch = iterations_per_epoch(num_examples, batch_size)
     size = min(batch_size, num_examples)
     last = num_examples - (per_epoch - 1) * size        # a smaller last batch, if n % B != 0
-    figure, ax = style.axes_or_new(ax, width=14, height=6.5)
+    figure, ax = canvas.axes_or_new(ax, width=14, height=6.5)
     widths = np.array([size] * (per_epoch - 1) + [last]) / num_examples
     lefts = np.concatenate([[0.0], np.cumsum(widths)[:-1]])
     for epoch in range(epochs):

@@ -11,7 +11,7 @@
 import numpy as np
 from matplotlib.lines import Line2D
 
-from .. import style
+from .. import canvas, style
 from .contours import add_colorbar, landscape_view
 from .descent import descent_path, optimizer_name
 from .panel import draw_landscape, figure_size, marker_legend_handles, marker_size, path_colors, shares_start
@@ -39,7 +39,7 @@ def plot_landscape(loss, paths=None, ax=None, levels=16, log_levels="auto", show
     if surface3d:
         return plot_surface(loss, paths, ax=ax, view=view, log_levels=log_levels)
     view = view or landscape_view(loss, paths)
-    figure, axes = (ax.figure, ax) if ax is not None else style.new_figure(
+    figure, axes = (ax.figure, ax) if ax is not None else canvas.new_figure(
         1, 1, *figure_size(view), layout="constrained")
     filled, chosen = draw_landscape(axes, loss, paths, view, levels, log_levels, show_minimum)
     if colorbar:
@@ -145,7 +145,7 @@ def compare_optimizers(loss, start=None, configs=None, steps=None, levels=16, lo
     rows = -(-len(paths) // columns)
     names = [f"p{i}" for i in range(rows * columns)]
     layout = [names[r * columns:(r + 1) * columns] + ["curves"] for r in range(rows)]
-    figure, axes = style.new_mosaic(layout, width=16, height=9, layout="constrained",
+    figure, axes = canvas.new_mosaic(layout, width=16, height=9, layout="constrained",
                                     width_ratios=[1] * columns + [1.3])
     view = landscape_view(loss, paths)
     for i, (path, color) in enumerate(zip(paths, colors)):
@@ -213,7 +213,7 @@ def compare_learning_rates(loss, start=None, lrs=None, optimizer="sgd", steps=No
     names = [f"lr{i}" for i in range(len(paths))] + ["curves"]
     names += ["."] * (-len(names) % ncols)
     layout = [names[r:r + ncols] for r in range(0, len(names), ncols)]
-    figure, axes = style.new_mosaic(layout, width=6.5 * ncols, height=5.6 * len(layout),
+    figure, axes = canvas.new_mosaic(layout, width=6.5 * ncols, height=5.6 * len(layout),
                                     layout="constrained")
     view = landscape_view(loss, paths)
     for i, (path, color) in enumerate(zip(paths, colors)):

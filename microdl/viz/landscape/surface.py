@@ -8,7 +8,7 @@ loss spans orders of magnitude.
 """
 import numpy as np
 
-from .. import style
+from .. import canvas, style
 from .contours import contour_levels, landscape_view, loss_grid
 from .panel import marker_legend_handles, marker_size, path_colors, points_until_exit
 from .path import as_paths
@@ -27,7 +27,7 @@ def plot_surface(loss, paths=None, ax=None, view=None, log_levels="auto", elevat
     paths = as_paths(paths)
     view = view or landscape_view(loss, paths)
     if ax is None:
-        figure, axes = style.new_figure(width=8.5, height=7.5, layout="constrained",
+        figure, axes = canvas.new_figure(width=8.5, height=7.5, layout="constrained",
                                         subplot_kw={"projection": "3d", "computed_zorder": False})
     else:
         if getattr(ax, "name", "") != "3d":

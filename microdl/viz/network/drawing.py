@@ -18,12 +18,13 @@ and activations, or a list of layer sizes (reading.py reads them).
 """
 from dataclasses import dataclass
 
-import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.cm import ScalarMappable
 from matplotlib.patches import Circle, FancyArrowPatch
+from matplotlib.ticker import MaxNLocator
 
 from ...nn.scalar import Neuron
-from .. import style
+from .. import canvas, style
 from .reading import network_layers, neuron_outputs
 
 __all__ = ["draw_network", "ACTIVATION_SYMBOLS"]
@@ -180,7 +181,7 @@ def _axes_in_inches(ax, extent, with_colorbar):
         return ax.figure, ax, None
     margin_top, margin_side, bar = 0.9, 0.3, (1.5 if with_colorbar else 0.0)
     fig_width, fig_height = width + 2 * margin_side + bar, height + margin_top + 0.3
-    fig, axes = style.new_figure(width=fig_width, height=fig_height)
+    fig, axes = canvas.new_figure(width=fig_width, height=fig_height)
     axes.set_position([margin_side / fig_width, 0.3 / fig_height, width / fig_width, height / fig_height])
     cax = None
     if with_colorbar:
@@ -251,12 +252,12 @@ def _largest_parameter(layers, geometry):
 
 
 def _add_colorbar(axes, cax, vmax, geometry):
-    mappable = plt.cm.ScalarMappable(norm=style.signed_norm([], vmax), cmap=style.DIVERGING)
+    mappable = ScalarMappable(norm=style.signed_norm([], vmax), cmap=style.DIVERGING)
     if cax is None:
         bar = axes.figure.colorbar(mappable, ax=axes, shrink=0.7, pad=0.02)
     else:
         bar = axes.figure.colorbar(mappable, cax=cax)
     bar.set_label("weight (white = 0)" if geometry.with_text else "weight (edges), bias (neurons)")
     bar.ax.tick_params(labelsize=style.FONT_SIZE)
-    bar.locator = plt.MaxNLocator(5)
+    bar.locator = MaxNLocator(5)
     bar.update_ticks()

@@ -1,0 +1,218 @@
+"""Write the lesson notebooks (docs/notebooks/NN_name.ipynb), one per demos/NN_name.py.
+
+    python docs/notebooks/make_notebooks.py      # rewrites every .ipynb here, without outputs
+
+The notebooks are generated so they stay small and in step: edit the cells below, not
+the .ipynb files. A code cell tagged "figure" ends in a picture (the tests check it
+shows exactly one image), "animation" in a player (one HTML output).
+Settings are quick (seconds per notebook); the demos' full settings are in demos/.
+"""
+from pathlib import Path
+
+import nbformat
+
+HERE = Path(__file__).parent
+SETUP = "from microdl import viz"
+
+LESSONS = {}
+
+
+def lesson(name, title, *cells):
+    LESSONS[name] = (title, cells)
+
+
+def md(text):
+    return ("markdown", text.strip(), None)
+
+
+def code(text, tag=None):
+    return ("code", text.strip(), tag)
+
+
+lesson("01_perceptron", "Lesson 1: the perceptron",
+       md("One neuron: `y = sigmoid(w1*x1 + w2*x2 + w3*x3 + b)`. After `y.backward()` every "
+          "weight knows how much `y` would change if it moved a little: `dy/dw_i = x_i * y(1-y)`."),
+       code("from microdl import Value, viz\nfrom microdl.nn import Neuron\n\n"
+            "x = [Value(v, label=f\"X{i + 1}\") for i, v in enumerate([1.0, 0.0, 1.0])]\n"
+            "neuron = Neuron(3, activation=\"sigmoid\", weights=[0.3, 0.5, 0.2], bias=-0.1)\n"
+            "y = neuron(x)\ny.label = \"Y\"\ny.backward()\n"
+            "print(f\"Y = {y:.4f}, dY/dw = {[f'{w.grad:.4f}' for w in neuron.w]}\")"),
+       md("The neuron as a picture: edges coloured by weight (red positive, blue negative)."),
+       code("viz.draw_network(neuron, inputs=[1.0, 0.0, 1.0], input_names=[\"X1\", \"X2\", \"X3\"])", "figure"),
+       md("The same computation as a graph: look at the gradient on every arrow."),
+       code("viz.draw_graph(y, params=neuron, show_local=True)", "figure"))
+
+lesson("02_backprop", "Lesson 2: backprop, node by node",
+       md("For `L = (a*b + c) * f` each node's gradient is the upstream gradient times the "
+          "local derivative. The engine does exactly this; finite differences agree."),
+       code("from microdl import Value, gradcheck, viz\n\n"
+            "def expression(a, b, c, f):\n    d = a * b + c\n    d.label = \"d\"\n"
+            "    L = d * f\n    L.label = \"L\"\n    return L\n\n"
+            "a, b, c, f = (Value(v, label=n) for v, n in zip((2.0, -3.0, 10.0, -2.0), \"abcf\"))\n"
+            "L = expression(a, b, c, f)\nL.backward()\n"
+            "print(f\"dL/da = {a.grad:.3f}, dL/db = {b.grad:.3f}\")\n"
+            "gradcheck(expression, 2.0, -3.0, 10.0, -2.0)"),
+       md("Each arrow says `local x upstream = value`: what the input's grad received."),
+       code("viz.draw_graph(L, show_local=True)", "figure"),
+       md("Step through backprop one node at a time (play, or use the slider)."),
+       code("viz.animate_backprop(L)", "animation"),
+       md("Run `L.backward()` again without `zero_grad()`: the leaf grads accumulate. "
+          "The picture says so in its subtitle."),
+       code("L.backward()\nviz.draw_graph(L)", "figure"))
+
+lesson("03_losses", "Lesson 3: loss functions",
+       md("MSE punishes big misses far more than small ones; cross-entropy punishes confident "
+          "wrong answers without limit (`-log p`)."),
+       code("import numpy as np\nfrom microdl import Tensor, Value\nfrom microdl.data import house_prices\n"
+            "from microdl.nn import losses\n\n"
+            "X, y = house_prices(30, seed=0)\nsize = X[:, 0]\n"
+            "for name, (w, b) in {\"good fit\": (3.0, 1.0), \"too steep\": (4.5, 0.0)}.items():\n"
+            "    mse = losses.mse_loss(Tensor(w * size + b), y)\n"
+            "    print(f\"{name:<10} MSE = {mse:.3f}\")"),
+       md("Your own matplotlib plots work next to microdl's: here `-log p` with plain `plt.plot`."),
+       code("import matplotlib.pyplot as plt\n\np = np.linspace(0.01, 1, 100)\n"
+            "plt.plot(p, -np.log(p))\nplt.xlabel(\"probability given to the right class\")\n"
+            "plt.ylabel(\"cross-entropy\")\nplt.show()", "figure"),
+       code("print(f\"confident and wrong (p = 0.01): {-np.log(0.01):.2f}; "
+            "confident and right (p = 0.99): {-np.log(0.99):.3f}\")"))
+
+lesson("04_gradient_descent", "Lesson 4: gradient descent",
+       md("`p <- p - lr * dL/dp`. Too small a learning rate crawls; the right one arrives; "
+          "too large a one overshoots and diverges."),
+       code("from microdl import viz\n\nbowl = viz.quadratic_bowl()\n"
+            "viz.compare_learning_rates(bowl)", "figure"),
+       md("Momentum, Adam and RMSprop take different paths on the same bowl."),
+       code("viz.compare_optimizers(bowl)", "figure"),
+       md("The path, step by step (an offline player: no internet needed)."),
+       code("path = viz.descent_path(bowl, optimizer=\"momentum\", steps=20)\n"
+            "viz.animate_descent(bowl, [path])", "animation"),
+       md("With `pip install 'microdl[jupyter]'` a slider redraws the picture in place."),
+       code("try:\n    from ipywidgets import interact\nexcept ImportError:\n"
+            "    print(\"sliders need ipywidgets: pip install 'microdl[jupyter]'\")\nelse:\n"
+            "    interact(lambda lr: viz.plot_landscape(bowl, viz.descent_path(bowl, lr=lr)),\n"
+            "             lr=(0.01, 0.2, 0.01))"))
+
+lesson("05_sgd_vs_batch", "Lesson 5: SGD vs mini-batch vs full batch",
+       md("Same data, same start, same number of examples seen. Batch size 1 takes many noisy "
+          "steps; the full batch one exact step per epoch; mini-batches sit between."),
+       code("from microdl import viz\nfrom microdl.data import describe_batching, house_prices\n\n"
+            "print(describe_batching(1_000_000, 10_000))\nx, y = house_prices(50, seed=0)\n"
+            "viz.compare_batch_sizes(x, y, (1, 16, None), lr=0.1, epochs=3, seed=0)", "figure"))
+
+lesson("06_activations", "Lesson 6: activation functions and vanishing gradients",
+       md("sigmoid and tanh saturate (their derivative is almost 0 far from 0); ReLU is dead "
+          "for x < 0."),
+       code("from microdl import viz\n\nviz.plot_activations()", "figure"),
+       code("viz.plot_softmax([2.0, 1.0, 0.1, -1.0])", "figure"),
+       md("In a deep sigmoid network the gradient shrinks layer by layer on its way back."),
+       code("from microdl import manual_seed, nn, optim, train\nfrom microdl.data import spirals\n"
+            "from microdl.nn import losses\n\nX, y = spirals(300, seed=0)\nmanual_seed(0)\n"
+            "layers = []\nfor i in range(6):\n"
+            "    layers += [nn.Linear(2 if i == 0 else 32, 32, init=\"xavier\", seed=i), nn.Sigmoid()]\n"
+            "model = nn.Sequential(*layers, nn.Linear(32, 3, seed=6))\n"
+            "history = train.fit(model, losses.cross_entropy, optim.SGD(model.parameters(), lr=0.05),\n"
+            "                    (X, y), epochs=3, batch_size=32, seed=0, track_gradients=True)"),
+       code("viz.plot_gradient_norms(history)", "figure"))
+
+lesson("07_moons_mlp", "Lesson 7: an MLP learns the two moons",
+       md("The data first: two interleaved half circles, one colour per class."),
+       code("from microdl import nn, optim, train, viz\nfrom microdl.data import moons\n"
+            "from microdl.nn import losses\n\nX, y = moons(100, noise=0.1, seed=1)\nviz.plot_data(X, y)", "figure"),
+       md("A scalar MLP (every weight a `Value`), trained with the hinge loss, full batch. "
+          "`viz.snapshot` freezes a copy of the model at a moment of training."),
+       code("model = nn.MLP(2, [16, 16, 1], seed=0)\noptimizer = optim.SGD(model.parameters(), lr=1.0)\n"
+            "snapshots, done = [(\"before training\", viz.snapshot(model))], 0\n"
+            "for mark in (5, 15):\n"
+            "    history = train.fit(model, losses.hinge_loss, optimizer, (X, y), epochs=mark - done,\n"
+            "                        batch_size=None, progress=False)\n"
+            "    done = mark\n    snapshots.append((f\"after {mark} steps\", viz.snapshot(model)))\n"
+            "print(f\"training accuracy {history.epoch['accuracy'][-1]:.0%}\")"),
+       code("viz.plot_boundary_evolution(snapshots, X, y, resolution=40)", "figure"),
+       code("viz.plot_decision_boundary(model, X, y, resolution=60)", "figure"))
+
+lesson("08_convolution", "Lesson 8: convolution and max pooling",
+       md("A 3x3 kernel slides over a 5x5 image: multiply, add, write one output cell."),
+       code("import numpy as np\nfrom microdl import viz\n\n"
+            "image = np.array([[1, 1, 1, 0, 0], [0, 1, 1, 1, 0], [0, 0, 1, 1, 1],\n"
+            "                  [0, 0, 1, 1, 0], [0, 1, 1, 0, 0]], dtype=float)\n"
+            "kernel = np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]], dtype=float)\n"
+            "viz.plot_convolution_steps(image, kernel, max_steps=3)", "figure"),
+       code("viz.animate_convolution(image, kernel)", "animation"),
+       code("viz.plot_pooling_steps([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]])", "figure"),
+       md("A small CNN on generated shape images: what do its filters and feature maps look like?"),
+       code("from microdl import manual_seed, nn, optim, train\nfrom microdl.data import shapes\n"
+            "from microdl.nn import losses\n\nX, y = shapes(400, seed=0)\nmanual_seed(0)\n"
+            "model = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1, seed=0), nn.ReLU(), nn.MaxPool2d(2),\n"
+            "                      nn.Flatten(), nn.Linear(8 * 14 * 14, 5, seed=1))\n"
+            "history = train.fit(model, losses.cross_entropy, optim.Adam(model.parameters(), lr=3e-3),\n"
+            "                    (X, y), epochs=1, batch_size=32, seed=0)"),
+       code("viz.plot_filters(model.layers[0])", "figure"),
+       code("viz.plot_feature_maps(model, X[0])", "figure"))
+
+lesson("09_mnist", "Lesson 9: a CNN on Fashion-MNIST",
+       md("Quick settings: 1,000 training images, one epoch. Falls back to the generated "
+          "shapes when Fashion-MNIST is not installed."),
+       code("from microdl import manual_seed, nn, optim, train, viz\n"
+            "from microdl.data import FASHION_CLASSES, SHAPE_CLASSES, DatasetNotFoundError, fashion_mnist, shapes\n"
+            "from microdl.nn import losses\n\ntry:\n"
+            "    X, y = fashion_mnist(\"train\", download=False)\n"
+            "    Xt, yt = fashion_mnist(\"test\", download=False)\n    classes = FASHION_CLASSES\n"
+            "except DatasetNotFoundError:\n"
+            "    (X, y), (Xt, yt), classes = shapes(1000, seed=0), shapes(300, seed=1), SHAPE_CLASSES\n"
+            "X, y, Xt, yt = X[:1000], y[:1000], Xt[:300], yt[:300]\nmanual_seed(0)\n"
+            "model = nn.Sequential(nn.Conv2d(1, 8, 5, padding=2, seed=0), nn.ReLU(), nn.MaxPool2d(2),\n"
+            "                      nn.Flatten(), nn.Linear(8 * 14 * 14, len(classes), seed=1))\n"
+            "history = train.fit(model, losses.cross_entropy, optim.Adam(model.parameters(), lr=2e-3),\n"
+            "                    (X, y), epochs=2, batch_size=64, seed=0, validation=(Xt, yt))"),
+       code("viz.plot_history(history)", "figure"),
+       code("predicted = train.predict(model, Xt).argmax(axis=1)\n"
+            "viz.plot_confusion_matrix(yt, predicted, classes)", "figure"),
+       code("wrong = predicted != yt\n"
+            "viz.plot_misclassified(Xt[wrong], yt[wrong], predicted[wrong], classes, max_images=8)", "figure"))
+
+lesson("10_transfer_learning", "Lesson 10: transfer learning",
+       md("Pretrain a CNN on some classes, freeze it, and train only a new last layer on "
+          "classes it has never seen (here: generated shapes, circles and squares first)."),
+       code("import numpy as np\nfrom microdl import manual_seed, nn, optim, train, viz\n"
+            "from microdl.data import SHAPE_CLASSES, shapes\nfrom microdl.nn import losses\n\n"
+            "X, y = shapes(600, seed=0)\nold, new = np.isin(y, [0, 1]), np.isin(y, [2, 3, 4])\nmanual_seed(0)\n"
+            "model = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1, seed=0), nn.ReLU(), nn.MaxPool2d(2),\n"
+            "                      nn.Flatten(), nn.Linear(8 * 14 * 14, 32, seed=1), nn.ReLU(),\n"
+            "                      nn.Linear(32, 2, seed=2))\n"
+            "train.fit(model, losses.cross_entropy, optim.Adam(model.parameters(), lr=3e-3),\n"
+            "          (X[old], y[old]), epochs=1, seed=0, progress=False)\n\n"
+            "model.freeze()\nmodel.layers[-1] = nn.Linear(32, 3, seed=3)   # the new head: 3 new classes\n"
+            "trainable = [p for p in model.parameters() if p.requires_grad]\n"
+            "history = train.fit(model, losses.cross_entropy, optim.Adam(trainable, lr=5e-3),\n"
+            "                    (X[new], y[new] - 2), epochs=3, seed=0)"),
+       code("viz.plot_history(history, title=\"Training only the new head\")", "figure"),
+       code("predicted = train.predict(model, X[new]).argmax(axis=1)\n"
+            "viz.plot_confusion_matrix(y[new] - 2, predicted, SHAPE_CLASSES[2:])", "figure"))
+
+
+def notebook(title, cells):
+    book = nbformat.v4.new_notebook()
+    book.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    book.cells.append(nbformat.v4.new_markdown_cell(f"# {title}"))
+    for kind, text, tag in cells:
+        if kind == "markdown":
+            book.cells.append(nbformat.v4.new_markdown_cell(text))
+        else:
+            cell = nbformat.v4.new_code_cell(text)
+            if tag:
+                cell.metadata["tags"] = [tag]
+            book.cells.append(cell)
+    for i, cell in enumerate(book.cells):  # stable ids: regenerating changes nothing
+        cell.id = f"cell-{i}"
+    return book
+
+
+def main():
+    for name, (title, cells) in LESSONS.items():
+        path = HERE / f"{name}.ipynb"
+        nbformat.write(notebook(title, cells), path)
+        print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

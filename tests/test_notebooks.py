@@ -1,0 +1,196 @@
+"""The lesson notebooks run top to bottom, and every picture shows exactly once.
+
+Each notebook in docs/notebooks/ is executed headless (nbclient, a fresh kernel); a cell
+tagged "figure" must show exactly one image, one tagged "animation" one player, and no
+figure may be left open with pyplot at the end. A notebook built here checks the
+"Done when" of issue 10 in both import orders. Skipped without nbclient / ipykernel.
+"""
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+nbformat = pytest.importorskip("nbformat", reason="the notebook tests need nbformat (pip install -e .[dev])")
+nbclient = pytest.importorskip("nbclient", reason="the notebook tests need nbclient (pip install -e .[dev])")
+pytest.importorskip("ipykernel", reason="the notebook tests need ipykernel (pip install -e .[dev])")
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "docs" / "notebooks").glob("*.ipynb"))
+IMAGES = ("image/png", "image/svg+xml")
+#: what the last cell prints: figures pyplot still holds, and whether interactive mode is on
+CHECK_CELL = ("import json, matplotlib, matplotlib.pyplot\n"
+              "print(json.dumps({'open': len(matplotlib.pyplot.get_fignums()), "
+              "'interactive': matplotlib.is_interactive()}))")
+
+
+def run(book, timeout=300):
+    """Execute `book` in a fresh kernel that imports this checkout's microdl."""
+    env_path = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+    os.environ["PYTHONPATH"] = env_path  # the kernel is a child process: it inherits this
+    client = nbclient.NotebookClient(book, timeout=timeout, kernel_name="python3",
+                                     resources={"metadata": {"path": str(ROOT)}})
+    return client.execute()
+
+
+def pictures(cell):
+    """(images, html players) among the displayed outputs of a cell."""
+    shown = [o for o in cell.get("outputs", []) if o["output_type"] in ("display_data", "execute_result")]
+    images = [o for o in shown if any(k in o["data"] for k in IMAGES)]
+    players = [o for o in shown if "text/html" in o["data"] and not any(k in o["data"] for k in IMAGES)]
+    return images, players
+
+
+def last_print(cell):
+    text = "".join(o.get("text", "") for o in cell["outputs"] if o["output_type"] == "stream")
+    return json.loads(text.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module", autouse=True)
+def kernel_on_path():
+    saved = os.environ.get("PYTHONPATH")
+    yield
+    if saved is None:
+        os.environ.pop("PYTHONPATH", None)
+    else:
+        os.environ["PYTHONPATH"] = saved
+
+
+def test_there_is_a_notebook_per_lesson():
+    demos = sorted(p.stem for p in (ROOT / "demos").glob("[0-9][0-9]_*.py"))
+    assert [p.stem for p in NOTEBOOKS] == demos
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_lesson_notebook_runs_and_shows_each_picture_once(path):
+    book = nbformat.read(path, as_version=4)
+    assert all(not c.get("outputs") for c in book.cells if c.cell_type == "code"), \
+        f"{path.name} is saved with outputs: regenerate it with docs/notebooks/make_notebooks.py"
+    book.cells.append(nbformat.v4.new_code_cell(CHECK_CELL))
+    done = run(book)
+    for cell in done.cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        images, players = pictures(cell)
+        if "figure" in tags:
+            assert (len(images), len(players)) == (1, 0), f"{path.name}: {cell.source!r} showed " \
+                f"{len(images)} images and {len(players)} players"
+            size = max(len(str(v)) for o in images for k, v in o["data"].items() if k in IMAGES)
+            assert size < 200_000, f"{path.name}: a {size:,} byte picture for {cell.source!r}"
+        elif "animation" in tags:
+            assert len(images) + len(players) == 1, f"{path.name}: {cell.source!r} showed " \
+                f"{len(images)} images and {len(players)} players"
+    assert last_print(done.cells[-1])["open"] == 0
+
+
+# --- issue 10's "Done when", in a fresh kernel, in both import orders -------------------
+
+FIGURE_CALLS = [
+    "viz.plot_activations()",
+    "viz.plot_activation('tanh')",
+    "viz.plot_softmax([2.0, 1.0, 0.1])",
+    "viz.plot_landscape(bowl, viz.descent_path(bowl, steps=10))",
+    "viz.compare_optimizers(bowl, steps=10)",
+    "viz.compare_learning_rates(bowl, steps=10)",
+    "viz.plot_surface(bowl)",
+    "viz.compare_batch_sizes(epochs=1)",
+    "viz.plot_convolution_steps(np.eye(4), np.ones((2, 2)), max_steps=2)",
+    "viz.plot_pooling_steps(np.arange(16.0).reshape(4, 4), max_steps=2)",
+    "viz.plot_feature_maps(cnn, np.zeros((1, 8, 8)))",
+    "viz.plot_filters(cnn.layers[0])",
+    "viz.plot_decision_boundary(mlp, X, y, resolution=20)",
+    "viz.plot_boundary_evolution([('start', viz.snapshot(mlp))], X, y, resolution=20)",
+    "viz.plot_data(X, y)",
+    "viz.draw_network(mlp)",
+    "viz.plot_history(history)",
+    "viz.plot_confusion_matrix([0, 1, 1], [0, 1, 0])",
+    "viz.plot_misclassified(np.zeros((2, 1, 8, 8)), [0, 1], [1, 0])",
+    "viz.draw_graph(v)",
+]
+
+SETUP = """
+import numpy as np
+from microdl import Value, Tensor, nn, optim, train, viz
+from microdl.data import moons
+from microdl.nn import losses
+bowl = viz.quadratic_bowl()
+X, y = moons(40, seed=0)
+mlp = nn.MLP(2, [4, 1], seed=0)
+history = train.fit(mlp, losses.hinge_loss, optim.SGD(mlp.parameters(), lr=0.1), (X, y),
+                    epochs=1, batch_size=None, progress=False)
+cnn = nn.Sequential(nn.Conv2d(1, 2, 3, seed=0), nn.ReLU())
+v = Value(2.0, label='a') * Value(-3.0, label='b'); v.label = 'v'; v.backward()
+"""
+
+SLIDER = """
+import ipywidgets, matplotlib.pyplot as plt
+shell = get_ipython()
+published, publish = [], shell.display_pub.publish
+def counting(data, *args, **kwargs):  # every picture the kernel sends to the front end
+    published.append(sum(k in data for k in ('image/png', 'image/svg+xml')))
+    return publish(data, *args, **kwargs)
+shell.display_pub.publish = counting
+def landscape(lr):  # a student's slider callback that draws a viz figure
+    return viz.plot_landscape(bowl, viz.descent_path(bowl, lr=lr, steps=5))
+box = ipywidgets.interact(landscape, lr=(0.01, 0.2, 0.01)).widget
+per_move = []
+for k in range(25):
+    before = len(published)
+    box.children[0].value = round(0.02 + 0.007 * k, 3)
+    per_move.append(sum(published[before:]))
+shell.display_pub.publish = publish
+print(json.dumps({'open': len(plt.get_fignums()), 'per_move': sorted(set(per_move)), 'moves': len(per_move)}))
+"""
+
+
+def has_ipywidgets():
+    try:
+        import ipywidgets  # noqa: F401 - only whether it is installed
+    except ImportError:
+        return False
+    return True
+
+
+def done_when_notebook(student_first, inline_magic, slider=True):
+    cells = []
+    if inline_magic:
+        cells.append("%matplotlib inline")
+    student = "import matplotlib.pyplot as plt\nplt.plot([1, 2, 3], [1, 4, 9])\nplt.show()"
+    if student_first:
+        cells.append(student)
+    cells.append(SETUP)
+    cells += FIGURE_CALLS
+    cells.append("viz.animate_pooling(np.arange(16.0).reshape(4, 4))")              # a Scene
+    cells.append("import matplotlib.pyplot as plt\nplt.plot([1, 2, 3], [3, 1, 2])")  # after viz
+    cells.append("print(f'{Value(0.12345):.3f} {Tensor([2.5]).item():.2f}')")
+    if slider:
+        cells.append("import json\n" + SLIDER)
+    cells.append(CHECK_CELL)
+    book = nbformat.v4.new_notebook()
+    book.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    book.cells = [nbformat.v4.new_code_cell(source) for source in cells]
+    return book
+
+
+@pytest.mark.parametrize("student_first, inline_magic", [(False, False), (True, False), (False, True)],
+                         ids=["viz first", "plt.plot first", "%matplotlib inline"])
+def test_done_when_every_figure_shows_once_in_either_import_order(student_first, inline_magic):
+    slider = has_ipywidgets()   # the slider part needs microdl[jupyter]; the rest runs without it
+    done = run(done_when_notebook(student_first, inline_magic, slider))
+    by_source = {c.source: c for c in done.cells}
+    for call in FIGURE_CALLS:
+        images, players = pictures(by_source[call])
+        assert (len(images), len(players)) == (1, 0), f"{call} showed {len(images)} images, {len(players)} players"
+    images, players = pictures(by_source["viz.animate_pooling(np.arange(16.0).reshape(4, 4))"])
+    assert len(images) + len(players) == 1                        # a Scene shows once
+    student_after = [c for c in done.cells if "plt.plot([1, 2, 3], [3, 1, 2])" in c.source][0]
+    assert len(pictures(student_after)[0]) == 1                   # plt.plot after viz shows
+    idiom = [c for c in done.cells if c.source.startswith("print(f'{Value")][0]
+    assert idiom.outputs[0]["text"].strip() == "0.123 2.50"
+    if slider:
+        moves = last_print([c for c in done.cells if "ipywidgets.interact(" in c.source][0])
+        assert moves["open"] <= 2 and moves["per_move"] == [1] and moves["moves"] == 25
+    end = last_print(done.cells[-1])
+    assert end["open"] <= 2
+    if student_first:
+        start = [c for c in done.cells if c.source.startswith("import matplotlib.pyplot as plt\nplt.plot([1, 2, 3], [1")]
+        assert len(pictures(start[0])[0]) == 1
