@@ -72,7 +72,7 @@ def comparison_figure(model, transfer, scratch, frozen):
 
     from microdl import viz
     with viz.style.context():
-        fig, (layers, curves) = viz.style.new_figure(1, 2, width=13.0, height=6.0,
+        fig, (layers, curves) = viz.canvas.new_figure(1, 2, width=13.0, height=6.0,
                                                      gridspec_kw={"width_ratios": [1, 1.3]})
         draw_frozen_and_trained(layers, model, frozen)
         epochs = np.arange(1, EPOCHS + 1)
