@@ -84,7 +84,7 @@ def comparison_figure(model, transfer, scratch, frozen):
                    title="Same images, same epochs")
         curves.yaxis.set_major_formatter(PercentFormatter(1.0))
         curves.grid(alpha=0.3)
-        curves.legend(loc="best")
+        curves.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=1, frameon=False)
         fig.tight_layout()
     return viz.style.projector_text(fig)  # no text under 12 pt
 
@@ -102,12 +102,12 @@ def draw_frozen_and_trained(ax, model, frozen):
         y = len(rows) - i
         ax.add_patch(FancyBboxPatch((0.05, y - 0.4), 0.9, 0.8, boxstyle="round,pad=0.02", facecolor=color,
                                     edgecolor=viz.style.BLACK))
-        weights = f"  {count:,} weights" if count else ""
+        weights = f"\n{count:,} weights" if count else ""   # on its own line: never past the box
         name = repr(layer)
         for default in (", bias=True", "kernel_size=", ", stride=1", ", stride=(1, 1)", ", padding=0",
                         ", dilation=1", ", ceil_mode=False", "in_features=", "out_features="):
             name = name.replace(default, "")  # the defaults would overflow the box
-        ax.text(0.08, y, name + weights, va="center", fontsize=viz.style.FONT_SIZE)
+        ax.text(0.08, y, name + weights, va="center", fontsize=viz.style.FONT_SIZE, linespacing=1.1)
     ax.set(xlim=(0, 1), ylim=(0.4, len(rows) + 0.6), title=f"grey: frozen ({frozen:,} weights), "
                                                             f"orange: trained")
     ax.set_axis_off()
