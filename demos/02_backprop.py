@@ -57,8 +57,7 @@ def main(argv=None):
     explorer = viz.explore_backprop(L)  # forward node by node, then backward arrow by arrow
     print(f"  explore_backprop: {len(explorer)} steps, e.g. {explorer.step(9).current.subtitle}")
     save(explorer.figure(), args, "explore_backprop_step.png")  # one backward step
-    explorer.save(args.out / "explore_backprop.gif", dpi=50 if args.quick else None)
-    print(f"  saved {args.out / 'explore_backprop.gif'}")
+    save(explorer, args, "explore_backprop.gif", "Click through backprop: forward node by node, backward arrow by arrow")
     if args.show:
         explorer.show(block=False)
     finish(args)

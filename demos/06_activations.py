@@ -90,7 +90,8 @@ def gradient_figure(histories, epochs):
 
 def _gradient_figure(histories, epochs):
     from microdl import viz
-    fig, (profile, loss) = viz.canvas.new_figure(1, 2, width=13.0, height=5.8)
+    with viz.style.context():
+        fig, (profile, loss) = viz.canvas.new_figure(1, 2, width=13.0, height=5.8)
     viz.plot_gradient_profile(histories, step=0, ax=profile, title="gradient per layer, first update")
     for (name, history), color in zip(histories.items(), viz.style.CYCLE):
         values = np.array(history.iteration["loss"], dtype=float)

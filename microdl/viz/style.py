@@ -22,7 +22,7 @@ from matplotlib.colors import TwoSlopeNorm, to_hex, to_rgb
 
 __all__ = ["DIVERGING", "IMAGE", "SEQUENTIAL", "ORANGE", "SKY_BLUE", "GREEN", "YELLOW", "BLUE",
            "VERMILLION", "PURPLE", "GREY", "BLACK", "CYCLE", "ROLE_COLORS", "ROLE_EDGES",
-           "FONT_SIZE", "TITLE_SIZE", "START_MARKER", "MINIMUM_MARKER", "DIVERGED_MARKER",
+           "FONT_SIZE", "SLIDE_INCHES", "TITLE_SIZE", "START_MARKER", "MINIMUM_MARKER", "DIVERGED_MARKER",
            "END_MARKER", "rc", "styled", "signed_norm", "signed_color", "text_color_on", "short_number", "projector_text", "font_size",
            "projector", "is_projector", "context"]
 
@@ -50,6 +50,8 @@ ROLE_EDGES = {"input": SKY_BLUE, "parameter": ORANGE, "intermediate": GREY,
               "output": GREEN, "constant": GREY, "op": BLACK}
 
 FONT_SIZE = 12
+#: a 1280x720 slide (at 100 dpi, a little inside 13.33 x 7.5 in at 96): larger figures shrink
+SLIDE_INCHES = (12.8, 7.2)
 TITLE_SIZE = 14
 
 START_MARKER = dict(marker="o", markersize=10, markerfacecolor="white", markeredgewidth=2)
@@ -69,9 +71,9 @@ def rc():
         "font.size": size,
         "axes.titlesize": title,
         "axes.labelsize": size,
-        "legend.fontsize": size - 1,
-        "xtick.labelsize": size - 1,
-        "ytick.labelsize": size - 1,
+        "legend.fontsize": size,
+        "xtick.labelsize": size,
+        "ytick.labelsize": size,
         "axes.prop_cycle": cycler(color=CYCLE),
         "axes.spines.top": False,
         "axes.spines.right": False,
@@ -190,9 +192,16 @@ def projector_text(figure_or_axes):
     annotations) to that size, in a Figure or in one Axes (and the axes inside it,
     such as an inset colour bar), for the ticks it has now and those to come.
 
+    A figure larger than a 16:9 slide (SLIDE_INCHES) is shrunk to fit when projected,
+    so its text is raised in proportion: every text reads >= font_size() on the slide.
+
     Call it last in a plotting function; it returns its argument.
     """
-    smallest = font_size()
+    root = figure_or_axes
+    while getattr(root, "figure", root) is not root:      # an Axes or SubFigure -> its Figure
+        root = root.figure
+    width, height = root.get_size_inches()
+    smallest = font_size() * max(1.0, width / SLIDE_INCHES[0], height / SLIDE_INCHES[1])
     is_figure = hasattr(figure_or_axes, "get_axes")
     pending = list(figure_or_axes.get_axes()) if is_figure else [figure_or_axes]
     while pending:

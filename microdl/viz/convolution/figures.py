@@ -189,7 +189,8 @@ def _animate(walk, title, size, fps):
     """A Scene with one frame per step: the still figure's row and keys, one step at a time."""
     row_height = _row_height(walk, CELL_INCHES)
     fig_width = _figure_width(walk, CELL_INCHES)
-    fig_height = _HEADER + _TITLE + row_height + _KEYS
+    # no wider than 2.3:1, so a frame fits a 16:9 slide without becoming a thin strip
+    fig_height = max(_HEADER + _TITLE + row_height + _KEYS, fig_width / 2.3)
     look = look_of(walk)
 
     def draw(fig, frame):

@@ -59,11 +59,11 @@ class BackpropAnimation:
         """Every frame as PNG bytes (display one in Jupyter with IPython.display.Image)."""
         return [png_bytes(fig, dpi=dpi, tight=False) for fig in self.scene.frames()]
 
-    def save(self, path, fps=1, dpi=None):
+    def save(self, path, fps=2, dpi=None):
         """Write a GIF, an offline HTML player (.html), .mp4 (ffmpeg) or .png (frame 0)."""
         return self.scene.save(path, fps=fps, dpi=dpi)
 
-    def to_jshtml(self, fps=1, dpi=None):
+    def to_jshtml(self, fps=2, dpi=None):
         """An offline HTML player of every frame (no CDN): buttons, a slider, arrow keys."""
         return self.scene.to_html(fps=fps, width=round(dpi * self.scene.size[0]) if dpi else None)
 

@@ -82,7 +82,7 @@ class BackpropScene(Scene):
     title, subtitle) and `.diagrams[i]` what it shows; `.current` is the step shown now.
     """
 
-    def __init__(self, diagrams, steps, *, size=(12.8, 7.2), dpi=100, fps=1, prefer_widgets=True):
+    def __init__(self, diagrams, steps, *, size=(12.8, 7.2), dpi=100, fps=2, prefer_widgets=True):
         self.diagrams, self.steps = list(diagrams), list(steps)
         sizes = {}  # every frame gets the same boxes: the largest text of any frame fits
         for diagram in self.diagrams:
