@@ -34,3 +34,38 @@ def _assert_png_not_blank(figure, path):
 def assert_png_not_blank():
     """The check `assert_png_not_blank(figure, path)`: saved, closed, not blank."""
     return _assert_png_not_blank
+
+
+def _window_tools_missing():
+    """Why a real-window test cannot run here, or None: it needs xvfb-run, ImageMagick's
+    `import` (the screenshot) and tkinter (the TkAgg backend)."""
+    import shutil
+    if shutil.which("xvfb-run") is None or shutil.which("import") is None:
+        return "xvfb-run or ImageMagick's import (screenshots) is not installed"
+    try:
+        import tkinter  # noqa: F401
+    except ImportError:
+        return "tkinter is not installed"
+    return None
+
+
+WINDOW_TOOLS_MISSING = _window_tools_missing()
+
+
+@pytest.fixture
+def run_in_virtual_window(tmp_path):
+    """run(script_text, *args, timeout=120): the script in a real window on a virtual display
+    (xvfb-run, this checkout first on the path, HOME in tmp_path); the finished process."""
+    import subprocess
+    skip_reason = WINDOW_TOOLS_MISSING
+    if skip_reason:
+        pytest.skip(skip_reason)
+    root = Path(__file__).resolve().parents[1]
+
+    def run(script_text, *args, timeout=120):
+        script = tmp_path / "window_script.py"
+        script.write_text(script_text)
+        return subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1400x900x24", sys.executable, str(script),
+                               *map(str, args)], capture_output=True, text=True, timeout=timeout,
+                              env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    return run

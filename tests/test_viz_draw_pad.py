@@ -1,11 +1,7 @@
 """The drawing pad: strokes -> pixels -> probabilities equal softmax(model(image)), driven by
 code, by mouse events in a window under Agg, by the command line, and once in a real window."""
 import json
-import shutil
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -20,7 +16,6 @@ from microdl.viz.canvas import SceneWindow
 from microdl.viz.live.draw_pad import centred, load_strokes, stroke_ink
 
 
-ROOT = Path(__file__).resolve().parents[1]
 TRIANGLE = [[14, 5], [23, 21], [5, 21], [14, 5]]
 CROSS = [[[6, 14], [22, 14]], [[14, 6], [14, 22]]]
 
@@ -190,24 +185,11 @@ WINDOW_SCRIPT = textwrap.dedent("""
 """)
 
 
-def _missing():
-    if shutil.which("xvfb-run") is None or shutil.which("import") is None:
-        return "xvfb-run or ImageMagick's import (screenshots) is not installed"
-    try:
-        import tkinter  # noqa: F401
-    except ImportError:
-        return "tkinter is not installed"
-    return None
 
-
-@pytest.mark.skipif(_missing() is not None, reason=str(_missing()))
-def test_draw_pad_in_a_real_window(tmp_path):
+def test_draw_pad_in_a_real_window(tmp_path, run_in_virtual_window):
     from PIL import Image
-    script, shot = tmp_path / "window.py", tmp_path / "draw_pad_window.png"
-    script.write_text(WINDOW_SCRIPT)
-    result = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1400x900x24", sys.executable, str(script),
-                             str(shot)], capture_output=True, text=True, timeout=120,
-                            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    shot = tmp_path / "draw_pad_window.png"
+    result = run_in_virtual_window(WINDOW_SCRIPT, shot)
     assert result.returncode == 0, result.stderr[-3000:]
     expected = stroke_ink(TRIANGLE).sum()
     ink = float(result.stdout.split("ink ")[1].split()[0])

@@ -1,10 +1,6 @@
 """explore_convolution: the output cell's sum and the whole output map equal microdl's conv2d,
 driven by code (controls and mouse clicks) under Agg, and once in a real window under Xvfb."""
-import shutil
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -17,7 +13,6 @@ from microdl.viz import explore_convolution
 from microdl.viz.canvas import SceneWindow
 from microdl.viz.convolution import ConvolutionExplorer
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def conv2d(image, kernel, stride=1, padding=0):
@@ -155,24 +150,11 @@ WINDOW_SCRIPT = textwrap.dedent("""
 """)
 
 
-def _missing():
-    if shutil.which("xvfb-run") is None or shutil.which("import") is None:
-        return "xvfb-run or ImageMagick's import (screenshots) is not installed"
-    try:
-        import tkinter  # noqa: F401
-    except ImportError:
-        return "tkinter is not installed"
-    return None
 
-
-@pytest.mark.skipif(_missing() is not None, reason=str(_missing()))
-def test_explorer_in_a_real_window(tmp_path):
+def test_explorer_in_a_real_window(tmp_path, run_in_virtual_window):
     from PIL import Image
-    script, shot = tmp_path / "window.py", tmp_path / "explore_convolution_window.png"
-    script.write_text(WINDOW_SCRIPT)
-    result = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1400x900x24", sys.executable, str(script),
-                             str(shot)], capture_output=True, text=True, timeout=120,
-                            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    shot = tmp_path / "explore_convolution_window.png"
+    result = run_in_virtual_window(WINDOW_SCRIPT, shot)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "cell 1 2 value 5.0" in result.stdout
     low, high = Image.open(shot).convert("L").getextrema()

@@ -3,15 +3,9 @@
 Skipped where xvfb-run, tkinter or ImageMagick's `import` is missing. The screenshots are
 kept in the test's tmp folder (printed on failure) for a person to look at.
 """
-import shutil
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
-import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
 
 SCRIPT = textwrap.dedent("""
     import subprocess, sys
@@ -51,26 +45,10 @@ SCRIPT = textwrap.dedent("""
 """)
 
 
-def _missing():
-    if shutil.which("xvfb-run") is None:
-        return "xvfb-run is not installed"
-    if shutil.which("import") is None:
-        return "ImageMagick's import (screenshots) is not installed"
-    try:
-        import tkinter  # noqa: F401
-    except ImportError:
-        return "tkinter is not installed"
-    return None
 
-
-@pytest.mark.skipif(_missing() is not None, reason=str(_missing()))
-def test_live_view_and_playground_in_real_windows(tmp_path):
+def test_live_view_and_playground_in_real_windows(tmp_path, run_in_virtual_window):
     from PIL import Image
-    script = tmp_path / "windows.py"
-    script.write_text(SCRIPT)
-    result = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1400x900x24", sys.executable, str(script),
-                             str(tmp_path)], capture_output=True, text=True, timeout=300,
-                            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    result = run_in_virtual_window(SCRIPT, tmp_path, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "paused True" in result.stdout
     steps = int(result.stdout.split("playground steps ")[1].split()[0])
