@@ -67,5 +67,6 @@ def run_in_virtual_window(tmp_path):
         script.write_text(script_text)
         return subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1400x900x24", sys.executable, str(script),
                                *map(str, args)], capture_output=True, text=True, timeout=timeout,
-                              env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+                              env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
+                                   "MPLBACKEND": "TkAgg"})
     return run

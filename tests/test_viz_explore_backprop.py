@@ -7,11 +7,7 @@ and once in a real window under Xvfb with a screenshot.
 """
 import io
 import re
-import shutil
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pytest
@@ -298,14 +294,9 @@ WINDOW_SCRIPT = textwrap.dedent("""
 """)
 
 
-@pytest.mark.skipif(shutil.which("xvfb-run") is None or shutil.which("import") is None,
-                    reason="needs xvfb-run and imagemagick's import for a real window")
-def test_a_real_window_under_xvfb(tmp_path):
-    pytest.importorskip("tkinter", reason="tkinter is not installed")
+def test_a_real_window_under_xvfb(tmp_path, run_in_virtual_window):
     shot = tmp_path / "explore_backprop_window.png"
-    result = subprocess.run(
-        ["xvfb-run", "-a", "-s", "-screen 0 1400x900x24", sys.executable, "-c", WINDOW_SCRIPT, str(shot)],
-        capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[1])
+    result = run_in_virtual_window(WINDOW_SCRIPT, shot)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("6 Backward pass, step 2 of")
     with Image.open(shot) as image:

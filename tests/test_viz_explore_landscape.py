@@ -2,8 +2,6 @@
 against the optimizer's own steps, divergence marked, numbers checked against the engine."""
 import os
 import shutil
-import subprocess
-import sys
 import textwrap
 
 import matplotlib.pyplot as plt
@@ -217,16 +215,9 @@ import matplotlib.pyplot as plt; plt.close("all")
 """
 
 
-def test_explorer_in_a_real_window_under_xvfb(tmp_path):
-    if shutil.which("xvfb-run") is None or shutil.which("import") is None:
-        pytest.skip("needs xvfb-run and imagemagick's import")
-    pytest.importorskip("tkinter", reason="needs tkinter for a TkAgg window")
-    script = tmp_path / "window.py"
-    script.write_text(textwrap.dedent(_WINDOW_SCRIPT))
+def test_explorer_in_a_real_window_under_xvfb(tmp_path, run_in_virtual_window):
     shot = tmp_path / "explorer_window.png"
-    env = {**os.environ, "MPLBACKEND": "TkAgg", "PYTHONPATH": os.pathsep.join(sys.path)}
-    result = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1400x900x24", sys.executable, str(script),
-                             str(shot)], capture_output=True, text=True, env=env, timeout=120)
+    result = run_in_virtual_window(textwrap.dedent(_WINDOW_SCRIPT), shot)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["0.25", "True"]
     from PIL import Image
