@@ -56,19 +56,11 @@ def draw_loss(ax, record):
         ax.plot(steps, loss, color=TRAIN, alpha=0.25, linewidth=1.0)
         ax.plot(steps, _smooth(loss, max(1, len(loss) // 25)), color=TRAIN, linewidth=2.5,
                 label=f"training {loss[-1]:.3g}")
-    val = np.asarray(record.val_loss, dtype=float)
-    if np.isfinite(val).any():
-        ax.plot(record.val_steps, val, color=VALIDATION, marker="s", linewidth=2.5,
-                label=f"validation {val[np.isfinite(val)][-1]:.3g}")
+    _draw_validation(ax, record.val_steps, record.val_loss, "{:.3g}")
     if len(loss) and np.nanmin(loss) > 0 and np.nanmax(loss) / max(np.nanmin(loss), 1e-12) > 30:
         ax.set_yscale("log")
         _plain_log_axis(ax.yaxis)
-    ax.set_title("loss (lower is better)", y=TITLE_Y)
-    ax.set_xlabel("step")
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
-    ax.grid(alpha=0.3)
-    if ax.lines:
-        ax.legend(loc="upper right", frameon=False)
+    _finish_step_axes(ax, "loss (lower is better)", "upper right")
 
 
 def draw_accuracy(ax, record):
@@ -80,18 +72,28 @@ def draw_accuracy(ax, record):
             ax.plot(record.accuracy_steps, accuracy, color=TRAIN, alpha=0.25, linewidth=1.0)
         ax.plot(record.accuracy_steps, smooth, color=TRAIN, linewidth=2.5,
                 marker="o" if len(accuracy) <= 25 else None, label=f"training {smooth[-1]:.0%}")
-    val = np.asarray(record.val_accuracy, dtype=float)
-    if np.isfinite(val).any():
-        ax.plot(record.val_steps, val, color=VALIDATION, marker="s", linewidth=2.5,
-                label=f"validation {val[np.isfinite(val)][-1]:.0%}")
+    _draw_validation(ax, record.val_steps, record.val_accuracy, "{:.0%}")
     ax.set_ylim(-0.03, 1.03)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.set_title("accuracy (higher is better)", y=TITLE_Y)
+    _finish_step_axes(ax, "accuracy (higher is better)", "lower right")
+
+
+def _draw_validation(ax, steps, values, number_format):
+    """Validation values (squares), labelled with the last finite one."""
+    values = np.asarray(values, dtype=float)
+    if np.isfinite(values).any():
+        ax.plot(steps, values, color=VALIDATION, marker="s", linewidth=2.5,
+                label="validation " + number_format.format(values[np.isfinite(values)][-1]))
+
+
+def _finish_step_axes(ax, title, legend_at):
+    """Title, a step axis with a few whole-number ticks, a light grid and the legend."""
+    ax.set_title(title, y=TITLE_Y)
     ax.set_xlabel("step")
     ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
     ax.grid(alpha=0.3)
     if ax.lines:
-        ax.legend(loc="lower right", frameon=False)
+        ax.legend(loc=legend_at, frameon=False)
 
 
 def draw_boundary(ax, model, X, y, class_names=None, resolution=None):
