@@ -181,9 +181,7 @@ def backward_record(leaf):
 
     The graph pictures use it to say "leaf grads accumulated over 2 backward() calls".
     """
-    if not getattr(leaf, "has_grad", True):
-        return None
-    return getattr(leaf, "_backward_record", None)
+    return getattr(leaf, "_backward_record", None)   # zero_grad() sets it back to None
 
 
 def _passes_so_far(leaf):

@@ -428,6 +428,7 @@ class Tensor:
 
     def zero_grad(self):
         self._grad = None
+        self._backward_record = None   # autodiff.backward_record: no pass since zero_grad()
 
 
 # --- helpers ---------------------------------------------------------------------------------

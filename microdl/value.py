@@ -44,7 +44,6 @@ class Value:
     (-3.0, 2.0)
     """
     __slots__ = ("data", "grad", "_prev", "_op", "_local", "label", "requires_grad",
-                 "_grad_arrived",   # set by backward() on the leaves it reaches; see has_grad
                  "_backward_record")  # autodiff.backward_record: passes since zero_grad()
 
     def __init__(self, data, _children=(), _op="", _local=(), label=""):
@@ -236,13 +235,11 @@ class Value:
 
     def backward(self):
         """Fill `.grad` of every node this one depends on with d self / d node."""
-        for node in autodiff.backward(self, 1.0):
-            if not node._prev and node.requires_grad:
-                node._grad_arrived = True  # a gradient reached this leaf (maybe 0.0): has_grad
+        autodiff.backward(self, 1.0)
 
     def zero_grad(self):
         self.grad = 0.0
-        self._grad_arrived = False
+        self._backward_record = None   # autodiff.backward_record: no pass since zero_grad()
 
     @property
     def has_grad(self):
@@ -251,8 +248,8 @@ class Value:
         True once backward() reached this Value, or if its grad is nonzero (set by hand).
         Optimizers skip a parameter without one, as PyTorch skips a `None` grad.
         """
-        # the slot is left unset in __init__ (the hot path of every op): unset means no
-        return self.grad != 0.0 or getattr(self, "_grad_arrived", False)
+        # the record is left unset in __init__ (the hot path of every op): unset means no
+        return self.grad != 0.0 or getattr(self, "_backward_record", None) is not None
 
 
 # shared tuples of constant local derivatives: most nodes need no tuple of their own
