@@ -159,7 +159,8 @@ def test_images_must_be_28_by_28(tmp_path):
 def test_microdl_data_pointing_at_a_file(tmp_path, monkeypatch):
     (tmp_path / "not-a-folder").write_text("")
     monkeypatch.setenv("MICRODL_DATA", str(tmp_path / "not-a-folder"))
-    with pytest.raises(DatasetNotFoundError, match=r"(?s)cannot create this folder.*To fix it.*MICRODL_DATA"):
+    with pytest.raises(DatasetNotFoundError,
+                       match=r"(?s)cannot create this folder: .*not-a-folder is a file, not a folder.*To fix it"):
         mnist(progress=False)
 
 

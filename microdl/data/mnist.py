@@ -243,7 +243,7 @@ def _download_split(info, split, path, progress):
     try:
         created = _make_folders(folder)
     except OSError as error:  # $MICRODL_DATA is a file, or a read-only folder, ...
-        problem = [(folder, f"cannot create this folder ({error.strerror or error}: {error.filename})")]
+        problem = [(folder, _why_not_creatable(folder, error))]
         raise DatasetNotFoundError(_not_found_message(info, split, path, problem)) from None
     failures = []
     for base in SPLITS[split]:
@@ -261,6 +261,14 @@ def _make_folders(folder):
     missing = [p for p in [folder, *folder.parents] if not p.exists()]
     folder.mkdir(parents=True, exist_ok=True)
     return missing
+
+
+def _why_not_creatable(folder, error):
+    """Why mkdir failed, in words: a file in the way is named, else the system's reason."""
+    in_the_way = next((p for p in [folder, *folder.parents] if p.exists()), None)
+    if in_the_way is not None and not in_the_way.is_dir():
+        return f"cannot create this folder: {in_the_way} is a file, not a folder"
+    return f"cannot create this folder ({error.strerror or error}: {error.filename})"
 
 
 def _download_folder(info, path):
