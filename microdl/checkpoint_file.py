@@ -8,6 +8,8 @@ single .npy array, a text file, a pickle) instead of failing deep inside NumPy.
 
 Every problem is an UnreadableCheckpoint (a ValueError) whose message names the file.
 """
+import io
+import struct
 import zipfile
 import zlib
 from contextlib import contextmanager
@@ -21,6 +23,8 @@ __all__ = ["UnreadableCheckpoint", "open_archive", "entry_headers", "read_entry"
 NPY_MAGIC = b"\x93NUMPY"
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK"
+HEADER_LENGTH_FORMATS = {(1, 0): "<H", (2, 0): "<I"}  # .npy version -> how its header length is stored
+MAX_HEADER_BYTES = 10_000  # NumPy's own limit for headers it trusts (max_header_size)
 
 
 class UnreadableCheckpoint(ValueError):
@@ -99,15 +103,21 @@ def _opened(archive, info, path):
 
 
 def _read_header(entry, name, path):
-    """(shape, dtype) from one .npy header; Python objects are refused here, unread."""
+    """(shape, dtype) from one .npy header; Python objects are refused later, unread."""
     try:
         version = np.lib.format.read_magic(entry)
-        readers = {(1, 0): np.lib.format.read_array_header_1_0,
-                   (2, 0): np.lib.format.read_array_header_2_0}
-        if version not in readers:
+        if version not in HEADER_LENGTH_FORMATS:
             raise ValueError(f".npy format version {version[0]}.{version[1]} is not read by microdl")
-        shape, _, dtype = readers[version](entry)
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:
+        # the header's length is checked before the header is read: NumPy would read as
+        # many bytes as it declares (up to 4 GiB, decompressed from a tiny zip entry)
+        length_bytes = entry.read(struct.calcsize(HEADER_LENGTH_FORMATS[version]))
+        (length,) = struct.unpack(HEADER_LENGTH_FORMATS[version], length_bytes)
+        if length > MAX_HEADER_BYTES:
+            raise ValueError(f"its header declares {length:,} bytes, a real one has a few hundred")
+        header = io.BytesIO(length_bytes + entry.read(length))
+        read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, _, dtype = read(header)
+    except (ValueError, struct.error, OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:
         raise UnreadableCheckpoint(f"{path}: the entry {name} is not a readable NumPy array "
                                    f"({error}); the file is damaged - save the model again") from None
     return shape, dtype

@@ -131,3 +131,21 @@ def test_re_saving_keeps_the_files_mode(tmp_path):
         path.chmod(mode)
         io.save(model(), path)
         assert stat.S_IMODE(path.stat().st_mode) == mode
+
+
+def test_an_entry_whose_header_declares_gigabytes(tmp_path):
+    """A .npy 2.0 header may declare up to 4 GiB of header: refused before it is read."""
+    path = tmp_path / "header-bomb.npz"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        with archive.open("0.weight.npy", "w", force_zip64=True) as entry:
+            entry.write(b"\x93NUMPY\x02\x00" + (2 ** 31).to_bytes(4, "little"))
+            for _ in range(64):
+                entry.write(bytes(2 ** 20))
+        write_npy_entry(archive, "0.bias", (3,), data=bytes(12))
+    tracemalloc.start()
+    try:
+        refused(path, r"the entry 0.weight is not a readable NumPy array \(its header declares 2,147,483,648")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * 2 ** 20
