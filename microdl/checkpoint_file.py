@@ -8,6 +8,7 @@ single .npy array, a text file, a pickle) instead of failing deep inside NumPy.
 
 Every problem is an UnreadableCheckpoint (a ValueError) whose message names the file.
 """
+import codecs
 import io
 import struct
 import zipfile
@@ -61,8 +62,8 @@ def describe(start):
         return ("a Python pickle (torch.save writes those), which microdl never unpickles; "
                 "save the weights with numpy.savez(path, **model.state_dict())")
     if b"\x00" not in start:
-        try:
-            text = start.decode("utf-8")
+        try:  # incremental: the 512 bytes may end inside a character
+            text = codecs.getincrementaldecoder("utf-8")().decode(start)
         except UnicodeDecodeError:
             pass
         else:

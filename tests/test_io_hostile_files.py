@@ -149,3 +149,9 @@ def test_an_entry_whose_header_declares_gigabytes(tmp_path):
     finally:
         tracemalloc.stop()
     assert peak < 4 * 2 ** 20
+
+
+def test_a_long_text_file_cut_inside_a_character_is_still_text(tmp_path):
+    (tmp_path / "notes.npz").write_text("é" * 1000, encoding="utf-8")  # 2 bytes each: byte 512 splits one
+    (tmp_path / "notes.npz").write_bytes(b"x" + (tmp_path / "notes.npz").read_bytes())
+    refused(tmp_path / "notes.npz", r"a text file \(it starts with 'xééé")
