@@ -156,8 +156,9 @@ def cache_folder(name):
 
 
 def _verified_record():
-    """The record of hashed data files (verified.py): one JSON file in the user cache."""
-    return cache_folder("verified").with_name("verified-files.json")
+    """The record of hashed data files (verified.py): one JSON file in the user cache,
+    ~/.cache/microdl/verified-files.json, beside the data set folders."""
+    return cache_folder("mnist").with_name("verified-files.json")
 
 
 def find_dataset(name, path=None):

@@ -141,8 +141,9 @@ class Module:
         strict=True: every key must match (else CheckpointError naming them); strict=False
         loads the keys that match. An entry of the wrong shape, of a dtype that is not real
         numbers (text, complex, bool, objects) or with values the target cannot hold is
-        always an error naming it, and nothing is changed unless everything fits. Returns (missing_keys, unexpected_keys), as torch.
-        assign is accepted for PyTorch's signature: the values are copied either way.
+        always an error naming it, and nothing is changed unless everything fits.
+        Returns (missing_keys, unexpected_keys), as torch. assign is accepted for
+        PyTorch's signature: the values are copied either way.
         """
         targets = self.state_dict(keep_vars=True)
         missing = [key for key in targets if key not in state_dict]
