@@ -198,3 +198,15 @@ def test_a_downloaded_file_follows_the_umask(tmp_path, monkeypatch, umask, mode)
     finally:
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "f").stat().st_mode) == mode
+
+
+def test_a_cache_that_cannot_be_written_only_means_hashing_again(tmp_path, monkeypatch):
+    (tmp_path / "cache-is-a-file").write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-is-a-file"))
+    folder = tmp_path / "data"
+    write_split(folder)
+    make_official(monkeypatch, folder)
+    hashed = count_hashing(monkeypatch)
+    for _ in range(2):
+        assert mnist(path=folder, download=False)[0].shape == (6, 1, 28, 28)
+    assert len(hashed) == 4  # no record to trust: each load hashes both files
