@@ -98,7 +98,8 @@ def read_entry(archive, name, path):
 def _opened(archive, info, path):
     try:
         return archive.open(info)
-    except (zipfile.BadZipFile, NotImplementedError, OSError, zlib.error) as error:
+    # NotImplementedError: an unknown compression method; RuntimeError: an encrypted entry
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, zlib.error) as error:
         raise UnreadableCheckpoint(f"{path}: the entry {info.filename} cannot be opened "
                                    f"({error}); save the model again") from None
 

@@ -155,3 +155,15 @@ def test_a_long_text_file_cut_inside_a_character_is_still_text(tmp_path):
     (tmp_path / "notes.npz").write_text("é" * 1000, encoding="utf-8")  # 2 bytes each: byte 512 splits one
     (tmp_path / "notes.npz").write_bytes(b"x" + (tmp_path / "notes.npz").read_bytes())
     refused(tmp_path / "notes.npz", r"a text file \(it starts with 'xééé")
+
+
+def test_an_encrypted_entry(tmp_path):
+    path = io.save(model(), tmp_path / "locked.npz")
+    data = bytearray(path.read_bytes())
+    for signature, flag_offset in [(b"PK\x03\x04", 6), (b"PK\x01\x02", 8)]:  # local and central headers
+        start = data.find(signature)
+        while start >= 0:
+            data[start + flag_offset] |= 1  # general purpose flag bit 0: "encrypted"
+            start = data.find(signature, start + 4)
+    path.write_bytes(bytes(data))
+    refused(path, "cannot be opened .*encrypted")
