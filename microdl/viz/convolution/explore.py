@@ -20,6 +20,7 @@ so), or refused with downsample=False.
 """
 import math
 import warnings
+import weakref
 
 import numpy as np
 from matplotlib.patches import Rectangle
@@ -82,6 +83,7 @@ class ConvolutionExplorer(Scene):
                     Control("kernel_col", range(kernel.shape[1]), label="kernel col"),
                     Control("weight", (-reach, reach), float(kernel[0, 0]), step=0.5)]
         super().__init__(self._draw_state, controls, prefer_widgets=True)
+        self._drawn = weakref.WeakKeyDictionary()    # figure -> its panels and header texts
 
     def __repr__(self):
         return (f"ConvolutionExplorer(image {self.image.shape[0]}×{self.image.shape[1]}, kernel "
@@ -130,21 +132,42 @@ class ConvolutionExplorer(Scene):
         self.set(row=min(max(row, 0), rows - 1), col=min(max(col, 0), cols - 1))
 
     # --- drawing -------------------------------------------------------------------------
-    def _draw_state(self, fig, row, col, kernel_row, kernel_col, weight):
+    def _walk_of(self, row, col, kernel_row, kernel_col, weight):
+        """The Walkthrough to draw: every output cell, the chosen one last (draw_row fills the
+        output up to the drawn step, so the whole map shows with this cell framed)."""
         kernel = self.kernel.copy()
         kernel[kernel_row, kernel_col] = weight
         full = self.walkthrough(kernel)
         chosen = next(k for k, s in enumerate(full.steps) if s.cell == (row, col))
-        # draw_row fills the output up to the drawn step: put the chosen one last, so the
-        # whole map shows with this cell framed
         steps = full.steps[:chosen] + full.steps[chosen + 1:] + [full.steps[chosen]]
-        walk = Walkthrough(full.kind, full.padded, full.padding, full.kernel, full.bias, full.output, steps)
+        return Walkthrough(full.kind, full.padded, full.padding, full.kernel, full.bias, full.output, steps)
+
+    def _draw_state(self, fig, row, col, kernel_row, kernel_col, weight):
+        walk = self._walk_of(row, col, kernel_row, kernel_col, weight)
         with style.context():
             axes, top = _row_axes(fig, walk)
-            draw_row(axes, walk, len(steps) - 1, look_of(walk))
             add_titles(fig, axes, walk, top)
-            _mark_kernel_cell(axes, kernel_row, kernel_col)
-            _header(fig, walk, row, col, kernel_row, kernel_col)
+            self._drawn[fig] = {"axes": axes, "header": _header(fig)}
+            self._draw_panels(fig, walk, row, col, kernel_row, kernel_col)
+
+    def update_in_place(self, fig, row, col, kernel_row, kernel_col, weight):
+        """A new cell or weight keeps the layout, titles and signs: only the five panels and
+        the header are redrawn (Scene.update_in_place), at interactive speed."""
+        if fig not in self._drawn:
+            return False
+        walk = self._walk_of(row, col, kernel_row, kernel_col, weight)
+        with style.context():
+            self._draw_panels(fig, walk, row, col, kernel_row, kernel_col, clear=True)
+        return True
+
+    def _draw_panels(self, fig, walk, row, col, kernel_row, kernel_col, clear=False):
+        axes, (title, hint) = self._drawn[fig]["axes"], self._drawn[fig]["header"]
+        draw_row(axes, walk, len(walk.steps) - 1, look_of(walk), clear=clear)
+        _mark_kernel_cell(axes, kernel_row, kernel_col)
+        title.set_text(f"Convolution you can poke: output[{row}, {col}] = {style.short_number(walk.steps[-1].value)}")
+        hint.set_text(f"Click an output cell (or an input pixel) to move the window; click a kernel "
+                      f"cell and slide 'weight' to change it.\nEditing kernel[{kernel_row}, {kernel_col}] "
+                      f"(blue frame): the whole output map is recomputed by microdl's conv2d.")
 
 
 def _mark_kernel_cell(axes, row, col):
@@ -154,14 +177,12 @@ def _mark_kernel_cell(axes, row, col):
                                        zorder=6))
 
 
-def _header(fig, walk, row, col, kernel_row, kernel_col):
-    value = style.short_number(walk.steps[-1].value)
-    fig.text(0.02, 0.95, f"Convolution you can poke: output[{row}, {col}] = {value}", ha="left", va="top",
-             fontsize=style.TITLE_SIZE + 4, fontweight="bold")
-    fig.text(0.02, 0.04, f"Click an output cell (or an input pixel) to move the window; click a kernel "
-                         f"cell and slide 'weight' to change it.\nEditing kernel[{kernel_row}, {kernel_col}] "
-                         f"(blue frame): the whole output map is recomputed by microdl's conv2d.",
-             ha="left", va="bottom", fontsize=style.FONT_SIZE + 1, color="#444444", linespacing=1.5)
+def _header(fig):
+    """The title and the hint under the panels (their texts are set for each state)."""
+    title = fig.text(0.02, 0.95, "", ha="left", va="top", fontsize=style.TITLE_SIZE + 4, fontweight="bold")
+    hint = fig.text(0.02, 0.04, "", ha="left", va="bottom", fontsize=style.FONT_SIZE + 1, color="#444444",
+                    linespacing=1.5)
+    return title, hint
 
 
 def _row_axes(fig, walk):

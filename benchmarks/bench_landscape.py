@@ -1,0 +1,162 @@
+"""How fast the loss landscapes and the explorers are (issue 12).
+
+    python benchmarks/bench_landscape.py                # everything
+    python benchmarks/bench_landscape.py --only cnn     # moons, cnn, grid or redraw
+
+moons:  lesson 7's plot_loss_landscape: the moons MLP (337 Values), three runs, 25 x 25.
+cnn:    lesson 9's figure (demos/09_mnist.landscape_figure): the lesson's CNN from its start
+        on 500 Fashion-MNIST images (the shapes images where the data is missing), three
+        runs, a 15 x 15 grid on 256 images. The goal: under a minute on 2 cores.
+grid:   one row of that CNN grid, evaluated point by point with loss_at (the old way: a
+        forward pass of the whole model at every point) against plane_losses (one eval
+        mode, the first layer once for the whole grid); printed as a ratio.
+redraw: the explorers at 1280x720: seconds per redraw after a slider move, in a window
+        (SceneWindow, Agg canvas: the work a real window does) for explore_landscape,
+        explore_convolution and explore_backprop. The goal: < 0.15 s.
+
+The machine may be shared by other work: read the spread of --repeat runs.
+"""
+import argparse
+import importlib.util
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+
+DEMOS = Path(__file__).resolve().parent.parent / "demos"
+
+
+def lesson(name):
+    spec = importlib.util.spec_from_file_location(name, DEMOS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def timed(function, *args, **kwargs):
+    started = time.perf_counter()
+    result = function(*args, **kwargs)
+    return result, time.perf_counter() - started
+
+
+def bench_moons():
+    from microdl import nn
+    from microdl.data import moons
+    from microdl.nn import losses
+    from microdl.viz import plot_loss_landscape
+    seven = lesson("07_moons_mlp")
+    X, y = moons(seven.POINTS, noise=seven.NOISE, seed=1)
+    start = nn.MLP(2, [16, 16, 1], seed=0)
+
+    def loss_fn(scores, labels):
+        return losses.hinge_loss(scores, labels) + losses.l2_regularization(start.parameters(), seven.ALPHA)
+    _, seconds = timed(plot_loss_landscape, start, (X, y), loss_fn, lr=seven.LANDSCAPE_LRS,
+                       epochs=seven.LANDSCAPE_EPOCHS, resolution=25)
+    print(f"moons MLP, 25 x 25 grid, three runs of {seven.LANDSCAPE_EPOCHS} epochs: {seconds:.1f} s")
+
+
+def cnn_data():
+    from microdl.data import DatasetNotFoundError, fashion_mnist, shapes
+    try:
+        X, y = fashion_mnist("train", download=False)
+        return X[:1000], y[:1000], "Fashion-MNIST"
+    except (DatasetNotFoundError, OSError):
+        X, y = shapes(1000, seed=0)
+        return X, y, "shapes (Fashion-MNIST not found)"
+
+
+def bench_cnn():
+    nine = lesson("09_mnist")
+    X, y, name = cnn_data()
+    args = argparse.Namespace(quick=False, seed=0)
+    _, seconds = timed(nine.landscape_figure, X, y, args)
+    print(f"lesson-9 CNN on {nine.LANDSCAPE_IMAGES} {name} images, 15 x 15 grid on 256, three runs "
+          f"of {nine.LANDSCAPE_EPOCHS} epochs: {seconds:.1f} s (goal: < 60 s)")
+
+
+def bench_grid():
+    from microdl.nn import losses
+    from microdl.viz.landscape.model_weights import ModelWeights, loss_at
+    from microdl.viz.landscape.plane import RandomPlane
+    from microdl.viz.landscape.plane_grid import plane_losses
+    nine = lesson("09_mnist")
+    X, y, _ = cnn_data()
+    X, y = X[:256], y[:256]
+    model = nine.build_model(0, 16)
+    weights = ModelWeights(model)
+    plane = RandomPlane(weights, seed=0).centre_on(weights.get())
+    a, b = np.linspace(-1, 1, 15), np.array([0.5])
+    fast, fast_seconds = timed(plane_losses, model, plane, losses.cross_entropy, X, y, a, b)
+
+    def point_by_point():
+        values = []
+        for ai in a:
+            weights.set(plane.point(ai, b[0]))
+            values.append(loss_at(model, losses.cross_entropy, X, y))
+        weights.set(plane.centre)
+        return np.array(values)
+    slow, slow_seconds = timed(point_by_point)
+    assert np.allclose(fast[0], slow, rtol=1e-4), (fast, slow)
+    print(f"one grid row (15 points, 256 images): point by point {slow_seconds / 15 * 1000:.0f} ms a point, "
+          f"plane_losses {fast_seconds / 15 * 1000:.0f} ms a point: {slow_seconds / fast_seconds:.2f}x faster "
+          f"(same losses to 1e-4)")
+
+
+def redraw_times(scene, moves, in_place, repeat=3):
+    """Seconds per change of a SceneWindow: the scene redrawn (in place, or cleared and drawn
+    afresh as before) and the canvas drawn once, as a window's event loop does (Agg)."""
+    from microdl.viz.canvas import SceneWindow
+    window = SceneWindow(scene)
+    canvas = window.figure.canvas
+    canvas.draw_idle = lambda *args, **kwargs: None      # a window draws once per change, when idle
+    if not in_place:
+        scene.update_in_place = lambda fig, **state: False
+    canvas.draw()
+    seconds = []
+    for _ in range(repeat):
+        for move in moves:
+            started = time.perf_counter()
+            scene.set(**move)
+            canvas.draw()
+            seconds.append(time.perf_counter() - started)
+    return seconds
+
+
+def bench_redraw():
+    from microdl import Value
+    from microdl.viz import explore_backprop, explore_convolution, explore_landscape
+    a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(0.5, label="c")
+    cases = {
+        "explore_landscape (bowl), lr slider": (explore_landscape("bowl"),
+                                                [{"lr": lr} for lr in (0.05, 0.1, 0.2, 0.25)]),
+        "explore_landscape (bowl), start slider": (explore_landscape("bowl"),
+                                                   [{"start_1": v} for v in (-1.0, 0.5, 1.5, 2.0)]),
+        "explore_convolution, cell pick": (explore_convolution(),
+                                           [{"row": r, "col": c} for r, c in ((0, 1), (1, 2), (2, 0), (2, 2))]),
+        "explore_convolution, kernel edit": (explore_convolution(),
+                                             [{"weight": w} for w in (1.0, 2.0, -1.0, 0.0)]),
+        "explore_backprop (a*b + c.tanh()), next step": (explore_backprop(a * b + c.tanh()),
+                                                         [{"step": i} for i in (1, 2, 3, 4)]),
+    }
+    for label, (scene, moves) in cases.items():
+        if "step" in moves[0]:
+            moves = [{scene.frame_control: scene.controls[scene.frame_control].choices[m["step"]]} for m in moves]
+        afresh = statistics.median(redraw_times(scene, moves, in_place=False))
+        del scene.update_in_place                            # the scene's own again
+        in_place = redraw_times(scene, moves, in_place=True)
+        print(f"{label}: {statistics.median(in_place) * 1000:.0f} ms a redraw in place (worst "
+              f"{max(in_place) * 1000:.0f} ms), {afresh * 1000:.0f} ms drawn afresh: "
+              f"{afresh / statistics.median(in_place):.1f}x (goal: < 150 ms at 1280x720)")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=["moons", "cnn", "grid", "redraw"], action="append")
+    chosen = parser.parse_args().only or ["grid", "redraw", "moons", "cnn"]
+    for name in chosen:
+        globals()[f"bench_{name}"]()
+
+
+if __name__ == "__main__":
+    main()
