@@ -162,7 +162,10 @@ class ConvolutionExplorer(Scene):
 
     def _draw_panels(self, fig, walk, row, col, kernel_row, kernel_col, clear=False):
         axes, (title, hint) = self._drawn[fig]["axes"], self._drawn[fig]["header"]
-        draw_row(axes, walk, len(walk.steps) - 1, look_of(walk), clear=clear)
+        for ax in axes.values() if clear else ():     # empty the panels but keep the Axes (faster than clear)
+            for artist in [*ax.images, *ax.texts, *ax.patches, *ax.collections]:
+                artist.remove()
+        draw_row(axes, walk, len(walk.steps) - 1, look_of(walk))
         _mark_kernel_cell(axes, kernel_row, kernel_col)
         title.set_text(f"Convolution you can poke: output[{row}, {col}] = {style.short_number(walk.steps[-1].value)}")
         hint.set_text(f"Click an output cell (or an input pixel) to move the window; click a kernel "

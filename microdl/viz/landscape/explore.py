@@ -60,7 +60,8 @@ class LandscapeExplorer(Scene):
                                             self.log_levels, show_minimum=True)
             add_colorbar(fig, filled, chosen, landscape)
             style.projector_text(landscape)
-            self._drawn[fig] = {"view": view, "landscape": landscape, "curves": curves, "moving": []}
+            self._drawn[fig] = {"view": view, "landscape": landscape, "curves": curves, "moving": [],
+                               "moving_before": False}
             self._draw_moving(fig, path)
         return fig
 
@@ -74,9 +75,11 @@ class LandscapeExplorer(Scene):
             path = self.path(**state)
             if landscape_view(self.loss, [path]) != parts["view"]:
                 return False                       # the path widened the window: draw afresh
-            for artist in parts["moving"]:
+            curves = parts["curves"]
+            for artist in [*parts["moving"], *curves.lines, curves.get_legend()]:
                 artist.remove()
-            parts["curves"].clear()
+            curves.relim()                         # keep the Axes (and its projector-size ticks);
+            curves.set_autoscale_on(True)          # its limits follow the new curves
             self._draw_moving(fig, path)
         return True
 
@@ -91,12 +94,16 @@ class LandscapeExplorer(Scene):
         _plot_loss_curves(curves, self.loss, [path], [style.CYCLE[0]])
         handles = curves.get_legend_handles_labels()[0]
         handles += marker_legend_handles([path], self.loss, True, True)
-        curves.legend(handles=handles, loc="best", framealpha=0.9)
+        legend = curves.legend(handles=handles, loc="best", framealpha=0.9)
         color = style.VERMILLION if path.diverged else style.BLACK
         fig.suptitle(f"{self.loss.name}: {path.label.replace(' (diverged)', '')}, "
                      f"{path.steps} steps\n{_verdict(self.loss, path)}", color=color,
                      fontsize=style.TITLE_SIZE + 2)
-        style.projector_text(curves)
+        if not parts["moving_before"]:
+            style.projector_text(curves)           # the first time; then only the new legend's texts
+        for text in legend.get_texts():
+            text.set_fontsize(max(text.get_fontsize(), style.font_size()))
+        parts["moving_before"] = True
 
 
 def optimizer_options(optimizer, momentum):
