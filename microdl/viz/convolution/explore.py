@@ -36,6 +36,7 @@ __all__ = ["explore_convolution", "ConvolutionExplorer", "LESSON_IMAGE", "LESSON
 LESSON_IMAGE = ((1, 1, 1, 0, 0), (0, 1, 1, 1, 0), (0, 0, 1, 1, 1), (0, 0, 1, 1, 0), (0, 1, 1, 0, 0))
 LESSON_KERNEL = ((1, 0, 1), (0, 1, 0), (1, 0, 1))
 MAX_KERNEL = 5               # a 5x5 kernel still writes out its 25 products
+FRACTION_MAX_SIZE = 7        # an image of fractions (0.49) is shown at most 7x7: wider numbers, wider cells
 EDITED = style.BLUE          # the frame around the kernel cell being edited
 _ORDER = ("input", "kernel", "products", "sum", "output")
 _SIGNS = {"kernel": "×", "products": "=", "sum": "→", "output": "="}
@@ -55,16 +56,23 @@ def _checked(image, kernel, max_size, downsample_big):
     if max(kernel.shape) > MAX_KERNEL:
         raise ValueError(f"explore_convolution shows kernels up to {MAX_KERNEL}×{MAX_KERNEL} (their products "
                          f"are written out); got a {kernel.shape[0]}×{kernel.shape[1]} kernel")
-    if max(image.shape) > max_size:
+    # a number like 0.49 needs a wider cell than 4 or 255: fractional images get bigger cells
+    fractional = not np.allclose(image, np.round(image))
+    limit = min(max_size, FRACTION_MAX_SIZE) if fractional else max_size
+    if max(image.shape) > limit:
+        crop = "image[8:18, 8:18]" if limit >= 10 else "image[10:17, 10:17]"
         if not downsample_big:
-            raise ValueError(f"the image is {image.shape[0]}×{image.shape[1]}: larger than {max_size}×{max_size} "
+            raise ValueError(f"the image is {image.shape[0]}×{image.shape[1]}: larger than {limit}×{limit} "
                              f"the numbers in its cells cannot be read on a slide. Pass a crop, e.g. "
-                             f"image[8:18, 8:18], or downsample=True to average it over blocks")
+                             f"{crop}, or downsample=True to average it over blocks")
         shape = image.shape
-        image, factor = downsample(image, max_size)
+        image, factor = downsample(image, limit)
+        rounded = ""
+        if fractional:                    # block means of pixels: one decimal is what can be read
+            image, rounded = np.round(image, 1), " and rounded to 0.1"
         warnings.warn(f"explore_convolution: the {shape[0]}×{shape[1]} image is averaged over {factor}×{factor} "
-                      f"blocks to {image.shape[0]}×{image.shape[1]} so that every number stays readable; pass a "
-                      f"crop (image[8:18, 8:18]) to poke at the real pixels", stacklevel=3)
+                      f"blocks to {image.shape[0]}×{image.shape[1]}{rounded} so that every number stays readable; "
+                      f"pass a crop ({crop}) to poke at the real pixels", stacklevel=3)
     return image, kernel
 
 
