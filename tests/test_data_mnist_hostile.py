@@ -3,6 +3,7 @@ a $MICRODL_DATA that cannot hold a download. Each is a clear error naming the fi
 import dataclasses
 import hashlib
 import io
+import json
 import os
 import stat
 import urllib.error
@@ -210,3 +211,16 @@ def test_a_cache_that_cannot_be_written_only_means_hashing_again(tmp_path, monke
     for _ in range(2):
         assert mnist(path=folder, download=False)[0].shape == (6, 1, 28, 28)
     assert len(hashed) == 4  # no record to trust: each load hashes both files
+
+
+def test_records_of_deleted_files_are_dropped(tmp_path):
+    for name in ("first", "second"):
+        write_split(tmp_path / name)
+        mnist(path=tmp_path / name, download=False)
+    record = tmp_path / "cache" / "microdl" / "verified-files.json"
+    assert len(json.loads(record.read_text())) == 4
+    for file in (tmp_path / "first").iterdir():
+        file.unlink()
+    write_idx(tmp_path / "second" / NAMES[1], np.arange(6, dtype=np.uint8))  # a change: rewritten
+    mnist(path=tmp_path / "second", download=False)
+    assert sorted(Path(key).parent.name for key in json.loads(record.read_text())) == ["second", "second"]

@@ -74,7 +74,9 @@ def _read_records(record_path):
 
 
 def _write_records(record_path, records):
-    """Best effort: a cache that cannot be written only means hashing again next time."""
+    """Best effort: a cache that cannot be written only means hashing again next time.
+    Records of files that are gone are dropped, so the record stays as small as the data."""
+    records = {key: value for key, value in records.items() if os.path.exists(key)}
     try:
         Path(record_path).parent.mkdir(parents=True, exist_ok=True)
         with replacing(record_path) as file:
