@@ -8,9 +8,12 @@ So each measurement here is a fresh `python script --worker FRAMEWORK ...` proce
 that imports only its own framework, and the frameworks take turns (microdl, PyTorch,
 microdl, PyTorch, ...) so that a change in the machine's load hits both alike.
 
-Thread settings, the same for both: OPENBLAS_NUM_THREADS=OMP_NUM_THREADS=MKL_NUM_THREADS=2
-(this project's machines have 2 cores; NumPy's OpenBLAS would start that many anyway)
-and torch.set_num_threads(2) in the PyTorch worker (`TORCH_THREADS`).
+Thread settings, the same for both frameworks: OPENBLAS_NUM_THREADS = OMP_NUM_THREADS =
+MKL_NUM_THREADS = 2 (this project's machines have 2 cores; NumPy's OpenBLAS would start
+that many anyway) and torch.set_num_threads(2) in the PyTorch worker. `--threads 1`
+gives both one thread: on a machine busy with other work, a thread pool that waits for
+a descheduled partner (OpenBLAS spins, so does OpenMP) can make a step 10-100x slower,
+for either framework, and one thread measures the code rather than the scheduler.
 
 A worker prints one JSON line on stdout; `run_rounds` collects them.
 """
@@ -20,29 +23,35 @@ import statistics
 import subprocess
 import sys
 
-TORCH_THREADS = 2
-THREAD_ENV = {"OPENBLAS_NUM_THREADS": "2", "OMP_NUM_THREADS": "2", "MKL_NUM_THREADS": "2"}
+THREADS_VARIABLE = "MICRODL_BENCH_THREADS"   # how the driver tells a worker its thread count
 
 
-def worker_env(extra=None):
+def torch_threads():
+    """The thread count a PyTorch worker sets (2 unless the driver says otherwise)."""
+    return int(os.environ.get(THREADS_VARIABLE, "2"))
+
+
+def worker_env(extra=None, threads=2):
     """The environment of a worker: ours, the thread settings, this checkout on PYTHONPATH."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    env = dict(os.environ, **THREAD_ENV, **(extra or {}))
+    count = str(threads)
+    env = dict(os.environ, OPENBLAS_NUM_THREADS=count, OMP_NUM_THREADS=count, MKL_NUM_THREADS=count,
+               **{THREADS_VARIABLE: count}, **(extra or {}))
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
     return env
 
 
-def run_worker(script, args, env=None):
+def run_worker(script, args, env=None, threads=2):
     """Run `python script --worker ...args` in a fresh process; its JSON answer (or None)."""
     command = [sys.executable, script, *args]
-    done = subprocess.run(command, capture_output=True, text=True, env=worker_env(env))
+    done = subprocess.run(command, capture_output=True, text=True, env=worker_env(env, threads))
     if done.returncode != 0:
         sys.stderr.write(f"worker {' '.join(args)} failed:\n{done.stderr[-2000:]}\n")
         return None
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def run_rounds(script, jobs, rounds, log=print):
+def run_rounds(script, jobs, rounds, threads=2, log=print):
     """jobs: {name: (args, env)}. Each round runs every job once, in turn; the order of the
     jobs alternates from round to round. Returns {name: [answer of each round]}."""
     results = {name: [] for name in jobs}
@@ -50,7 +59,7 @@ def run_rounds(script, jobs, rounds, log=print):
     for r in range(rounds):
         for name in (names if r % 2 == 0 else names[::-1]):
             args, env = jobs[name]
-            answer = run_worker(script, args, env)
+            answer = run_worker(script, args, env, threads)
             if answer is not None:
                 results[name].append(answer)
                 log(f"  round {r + 1}/{rounds}  {name:<22} {answer.get('summary', '')}")

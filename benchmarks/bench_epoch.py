@@ -107,8 +107,8 @@ def torch_model(torch):
 
 def torch_setup():
     import torch
-    from alone import TORCH_THREADS
-    torch.set_num_threads(TORCH_THREADS)
+    from alone import torch_threads
+    torch.set_num_threads(torch_threads())
     torch.manual_seed(0)
     return torch
 
@@ -193,6 +193,7 @@ def main():
     parser.add_argument("--train-size", type=int, default=60000, help="training images (<= 60000)")
     parser.add_argument("--budget", type=float, nargs="?", const=30.0, default=None,
                         help="train for this many seconds instead of one epoch (default 30)")
+    parser.add_argument("--threads", type=int, default=2, help="BLAS/OpenMP/PyTorch threads (default 2)")
     parser.add_argument("--worker", choices=["microdl", "torch"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -204,8 +205,8 @@ def main():
     common = ["--train-size", str(args.train_size)] + (["--budget", str(args.budget)] if args.budget else [])
     jobs = {"microdl": (["--worker", "microdl", *common], None), "PyTorch": (["--worker", "torch", *common], None)}
     what = f"a {args.budget:g}-s budget" if args.budget else f"one lesson-9 epoch on {args.train_size:,} images"
-    print(f"{what}, each framework alone, {args.rounds} alternating rounds; load average {machine_load():.1f}")
-    results = run_rounds(__file__, jobs, args.rounds)
+    print(f"{what}, each framework alone, {args.rounds} alternating rounds, {args.threads} threads; load average {machine_load():.1f}")
+    results = run_rounds(__file__, jobs, args.rounds, args.threads)
     ours, theirs = results["microdl"], results["PyTorch"]
     if not (ours and theirs):
         return 1

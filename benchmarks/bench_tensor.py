@@ -12,7 +12,7 @@ ratio microdl / PyTorch (goal <= 1.0). Then the roofline line: model B's achieve
 (its multiply-adds counted from the layer shapes, x2) against this machine's float32
 matrix-multiply peak, measured by NumPy in a process of its own (goal >= 40 %).
 
-Threads: 2 for OpenBLAS and for PyTorch (alone.py). microdl.reuse_freed_memory() (glibc
+Threads: 2 for OpenBLAS and for PyTorch, or --threads N for both (alone.py). microdl.reuse_freed_memory() (glibc
 keeps freed blocks for reuse) is an explicit opt-in: off here unless --reuse-freed-memory;
 --compare-allocator times microdl both ways.
 
@@ -99,8 +99,8 @@ def step_flops(model, x):
 
 def torch_worker(name, steps):
     import torch
-    from alone import TORCH_THREADS
-    torch.set_num_threads(TORCH_THREADS)
+    from alone import torch_threads
+    torch.set_num_threads(torch_threads())
     torch.manual_seed(0)
     model = torch.nn.Sequential(*MODELS[name](torch.nn))
     x = torch.rand(BATCH, 1, 28, 28)
@@ -162,6 +162,7 @@ def main():
                         help="call microdl.reuse_freed_memory() in the microdl worker")
     parser.add_argument("--compare-allocator", action="store_true",
                         help="also time microdl with reuse_freed_memory() on")
+    parser.add_argument("--threads", type=int, default=2, help="BLAS/OpenMP/PyTorch threads (default 2)")
     parser.add_argument("--worker", choices=["microdl", "torch", "peak"], help=argparse.SUPPRESS)
     parser.add_argument("--model", choices=list(MODELS), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -169,11 +170,11 @@ def main():
         return worker(args)
     script = __file__
     print(f"each framework alone, {args.rounds} alternating rounds x {args.steps} steps, batch {BATCH}, "
-          f"float32, SGD momentum 0.9; 2 BLAS/PyTorch threads; load average {machine_load():.1f}")
+          f"float32, SGD momentum 0.9; {args.threads} BLAS/PyTorch threads; load average {machine_load():.1f}")
     lines = []
     for model in args.models:
         results = run_rounds(script, jobs_for(model, args.steps, args.compare_allocator,
-                                              args.reuse_freed_memory), args.rounds)
+                                              args.reuse_freed_memory), args.rounds, args.threads)
         ours = [r["seconds"] for r in results[f"microdl {model}"]]
         theirs = [r["seconds"] for r in results[f"PyTorch {model}"]]
         if ours and theirs:
@@ -182,7 +183,8 @@ def main():
             reused = [r["seconds"] for r in results[f"microdl {model} +reuse"]]
             lines.append(ratio_line(f"  +reuse {model}", reused, theirs))
         if model == "B" and ours:
-            peaks = run_rounds(script, {"NumPy sgemm peak": (["--worker", "peak"], None)}, args.rounds)
+            peaks = run_rounds(script, {"NumPy sgemm peak": (["--worker", "peak"], None)}, args.rounds,
+                               args.threads)
             peak = statistics.median(r["gflops"] for r in peaks["NumPy sgemm peak"])
             flops = results["microdl B"][0]["flops"]
             achieved = flops / spread(ours)[0] / 1e9
