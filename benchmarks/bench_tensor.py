@@ -8,7 +8,8 @@ float32, for
 Every round runs a fresh process per framework and model (see alone.py for why they are
 never timed in one process); the order alternates between rounds. Printed: the median
 over rounds of each round's median step time, the spread (min-max over rounds) and the
-ratio microdl / PyTorch (goal <= 1.0). Then the roofline line: model B's achieved GFLOP/s
+ratio microdl / PyTorch (goal <= 1.0); with --threads 1 also the CPU time per step
+(process_time), which a busy machine does not inflate. Then the roofline line: model B's achieved GFLOP/s
 (its multiply-adds counted from the layer shapes, x2) against this machine's float32
 matrix-multiply peak, measured by NumPy in a process of its own (goal >= 40 %).
 
@@ -42,14 +43,16 @@ MODELS = {
 # --- workers: each runs in its own process and prints one JSON line ---------------------------
 
 def time_steps(step, steps, warmup=5):
+    """(median wall-clock seconds, median CPU seconds of this process) per step."""
     for _ in range(warmup):
         step()
-    times = []
+    times, cpu_times = [], []
     for _ in range(steps):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         step()
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        cpu_times.append(time.process_time() - cpu_start)
+    return statistics.median(times), statistics.median(cpu_times)
 
 
 def microdl_worker(name, steps, reuse):
@@ -70,8 +73,9 @@ def microdl_worker(name, steps, reuse):
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-    seconds = time_steps(step, steps)
-    return {"seconds": seconds, "flops": step_flops(model, x), "summary": f"{seconds * 1e3:.2f} ms"}
+    seconds, cpu = time_steps(step, steps)
+    return {"seconds": seconds, "cpu": cpu, "flops": step_flops(model, x),
+            "summary": f"{seconds * 1e3:.2f} ms (CPU {cpu * 1e3:.2f} ms)"}
 
 
 def step_flops(model, x):
@@ -112,8 +116,9 @@ def torch_worker(name, steps):
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-    seconds = time_steps(step, steps)
-    return {"seconds": seconds, "summary": f"{seconds * 1e3:.2f} ms (torch {torch.__version__})"}
+    seconds, cpu = time_steps(step, steps)
+    return {"seconds": seconds, "cpu": cpu,
+            "summary": f"{seconds * 1e3:.2f} ms (CPU {cpu * 1e3:.2f} ms; torch {torch.__version__})"}
 
 
 def matmul_peak_worker(size=1024, repeats=10):
@@ -179,6 +184,9 @@ def main():
         theirs = [r["seconds"] for r in results[f"PyTorch {model}"]]
         if ours and theirs:
             lines.append(ratio_line(f"model {model}", ours, theirs, goal=1.0))
+            if args.threads == 1:  # one thread: CPU time is the work done, whatever the machine's load
+                lines.append(ratio_line(f"  CPU time {model}", [r["cpu"] for r in results[f"microdl {model}"]],
+                                        [r["cpu"] for r in results[f"PyTorch {model}"]]))
         if args.compare_allocator and results[f"microdl {model} +reuse"]:
             reused = [r["seconds"] for r in results[f"microdl {model} +reuse"]]
             lines.append(ratio_line(f"  +reuse {model}", reused, theirs))
