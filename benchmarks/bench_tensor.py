@@ -198,7 +198,10 @@ def main():
             achieved = flops / spread(ours)[0] / 1e9
             lines.append(f"roofline       model B: {flops / 1e9:.2f} GFLOP per step, {achieved:.1f} GFLOP/s "
                          f"= {achieved / peak:.0%} of this machine's float32 matmul peak "
-                         f"({peak:.1f} GFLOP/s, NumPy) (goal >= 40 %)")
+                         f"({peak:.1f} GFLOP/s, NumPy, best of its runs) (goal >= 40 %)")
+            if args.threads == 1:  # the peak is a best case; CPU time leaves out the time others took
+                on_cpu = flops / spread([r["cpu"] for r in results["microdl B"]])[0] / 1e9
+                lines.append(f"  by CPU time  {on_cpu:.1f} GFLOP/s = {on_cpu / peak:.0%} of that peak")
     print("\n".join(lines))
     print(f"load average after: {machine_load():.1f} (a shared machine: compare ratios, not times)")
 
