@@ -87,7 +87,8 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1, 
     del buf                                                       # the columns hold what it held
     cols = cols.reshape(groups, c // groups * kh * kw, ho * wo * n)  # im2col, per group
     w3 = weight.data.reshape(groups, f // groups, -1)            # (G, F/G, C/G*KH*KW)
-    out = _per_group(w3, cols, out=workspace.empty((groups, f // groups, ho * wo * n), cols.dtype))
+    out = workspace.empty((groups, f // groups, ho * wo * n), np.result_type(w3.dtype, cols.dtype))
+    out = _per_group(w3, cols, out=out)
     out = out.reshape(f, ho * wo * n)                            # (F, Ho*Wo*N)
     if bias is not None:
         out += bias.data[:, None]
@@ -100,7 +101,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1, 
         db = g3.sum(axis=2).reshape(f) if bias is not None else None
         dx = None
         if needs_dx:
-            dbuf = workspace.zeros(buf_shape, g3.dtype)
+            dbuf = workspace.zeros(buf_shape, np.result_type(weight.dtype, g3.dtype))
             _scatter_input_gradient(dbuf, weight.data, g3, stride, (ho, wo), dilation)
             dx = _unpad_to_nchw(dbuf, x.shape, pads, padding_mode)
         return dx, dw, db
@@ -135,7 +136,7 @@ def _scatter_input_gradient(dbuf, weight, g3, stride, out_size, dilation):
     groups, f_g = g3.shape[:2]
     c_g, kh, kw = weight.shape[1:]
     shape = (c_g,) + tuple(out_size) + (g3.shape[2] // (out_size[0] * out_size[1]),)
-    product = workspace.empty((c_g, g3.shape[2]), g3.dtype)
+    product = workspace.empty((c_g, g3.shape[2]), dbuf.dtype)
     for i, j, window in _windows(dbuf, (kh, kw), stride, out_size, dilation):
         for group in range(groups):
             w_ij = weight[group * f_g:(group + 1) * f_g, :, i, j]  # (F/G, C/G)
