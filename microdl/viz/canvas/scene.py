@@ -103,11 +103,17 @@ class Scene:
     the offline player of every frame (explorers want this; animations do not).
     actions: {label: function()} shown as buttons ("clear"); code calls the function.
 
+    A Scene that sets `draws_in_place = True` keeps what it drew on a figure and updates it
+    (a live view: rebuilding the Axes costs more than drawing them); a window then hands
+    it the same picture every time instead of a cleared one.
+
     Clicks on the picture: a window calls `on_press(name, x, y)`, `on_drag(name, x, y)`
     (moved with the button held) and `on_release()`, where `name` is the label of the
     Axes under the mouse (`ax.set_label("pad")` when drawing) and x, y are data
     coordinates. They do nothing here; a Scene that wants clicks overrides them.
     """
+
+    draws_in_place = False       # True: draw() updates what it drew on the same figure
 
     def __init__(self, draw, controls=(), *, size=(12.8, 7.2), dpi=100, fps=2, title=None,
                  frame_control=None, prefer_widgets=False, actions=None):

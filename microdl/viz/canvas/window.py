@@ -43,7 +43,8 @@ class SceneWindow:
 
     # --- drawing -----------------------------------------------------------------------
     def redraw(self):
-        self.picture.clear()
+        if not self.scene.draws_in_place:
+            self.picture.clear()
         self.scene.draw(self.picture)
         self._sync_widgets()
         self.figure.canvas.draw_idle()

@@ -160,8 +160,9 @@ def draw_health(ax, record):
         return
     names = list(norms)
     values = np.array([norms[n] for n in names], dtype=float)
-    sick = {line.split(":")[0].removeprefix("layer ") for line in
-            health_verdicts(norms, {}, record.first_norms) if line.startswith("layer ")}
+    verdicts = health_verdicts(norms, {}, record.first_norms)
+    sick = {name for name in names if any(line.startswith(f"{name}:") or line.startswith(f"layer {name}:")
+                                          for line in verdicts)}
     dead = _dead_by_layer(names, record.dead)
     colors = [style.VERMILLION if n in sick or dead.get(n, 0) > DEAD_FRACTION else c
               for n, c in zip(names, layer_colors(len(names)))]

@@ -17,11 +17,21 @@ write_animation turns saved frames into a GIF (Pillow) or an MP4 (ffmpeg).
 import time
 from pathlib import Path
 
-from ..canvas import SceneWindow, in_notebook, png_bytes
+from ..canvas import SceneWindow, in_notebook
 from ..canvas.notebook import has_ipywidgets
 
 __all__ = ["open_display", "WindowDisplay", "NotebookDisplay", "OffscreenDisplay", "write_animation",
            "window_backend"]
+
+
+def frame_png(view):
+    """The view's current frame as PNG bytes, encoded fast (zlib level 1: a frame is shown
+    once, so a quick encoding beats a small file; level 6 took a quarter of a frame)."""
+    import io
+    buffer = io.BytesIO()
+    view.current_figure().savefig(buffer, format="png", dpi="figure", facecolor="white",
+                                  pil_kwargs={"compress_level": 1})
+    return buffer.getvalue()
 
 
 def window_backend():
@@ -53,7 +63,7 @@ class OffscreenDisplay:
         view.add_listener(self._draw)
 
     def _draw(self, view):
-        self.last_png = png_bytes(view.figure(), tight=False)
+        self.last_png = frame_png(view)
         self.frames += 1
 
     def tick(self):
@@ -116,13 +126,13 @@ class NotebookDisplay(OffscreenDisplay):
         self.view, self.pngs = view, []
         self.widgets = _frame_widgets(self) if has_ipywidgets() else None
         if self.widgets is None:
-            self.handle = display(Image(data=png_bytes(view.figure(), tight=False)), display_id=True)
+            self.handle = display(Image(data=frame_png(view)), display_id=True)
         else:
             display(self.widgets)
         view.add_listener(self._draw)
 
     def _draw(self, view):
-        png = png_bytes(view.figure(), tight=False)
+        png = frame_png(view)
         self.pngs.append(png)
         if self.widgets is None:
             from IPython.display import Image

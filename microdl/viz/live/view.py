@@ -45,6 +45,8 @@ PICTURE_POINTS = 300        # points drawn on the decision boundary
 class LiveView(Scene):
     """A live training view (see the module docstring)."""
 
+    draws_in_place = True        # layout.draw_frame keeps the Axes between frames
+
     def __init__(self, X=None, y=None, *, validation=None, panels="auto", every="auto", budget=0.2,
                  show="auto", save_every=None, save_to="live_frames", save_as=None, class_names=None,
                  classify=True, keep_open=True, size=(12.8, 7.2), dpi=100, fps=4):
@@ -63,6 +65,7 @@ class LiveView(Scene):
         self.redraws, self.frames_saved, self.redraw_seconds = 0, [], 0.0
         self._display, self._interval, self._since_redraw = None, 1, 0
         self._train_seconds, self._last_return, self._last_redraw_seconds = 0.0, None, 0.0
+        self._stage = None
         self.attach(X, y, validation)
 
     def __repr__(self):
@@ -143,6 +146,14 @@ class LiveView(Scene):
             target = Path(self.save_as) if self.save_as else self.save_to / "training.gif"
             return write_animation(self.frames_saved, target, self.fps)
         return None
+
+    def current_figure(self):
+        """The view's own Figure with the current state drawn on it. Unlike `figure()` (a new
+        Figure each call), it is made once and redrawn in place: what the displays show."""
+        if self._stage is None:
+            from ..canvas import Figure
+            self._stage = Figure(figsize=self.size, dpi=self.dpi)
+        return self.draw(self._stage)
 
     # --- pause, play, step: keys and buttons call these ------------------------------------------
     def pause(self):
