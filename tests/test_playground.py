@@ -9,7 +9,7 @@ import pytest
 from microdl import cli, data
 from microdl.viz import playground
 from microdl.viz.live.playground import DATASETS, Playground
-from microdl.viz.live.playground_controls import PlaygroundWindow
+from microdl.viz.canvas import SceneWindow
 
 
 def test_headless_moons_two_layers_of_eight_reach_97_percent_quickly(tmp_path, capsys):
@@ -54,7 +54,7 @@ def test_controls_reset_the_network_or_apply_from_the_next_step():
 def test_the_window_is_driven_by_keys_and_widgets():
     before = plt.get_fignums()
     pg = Playground("circles", layers=(6,), seed=3, steps_per_frame=7)
-    window = PlaygroundWindow(pg)
+    window = SceneWindow(pg)
     window.press(" ")
     assert window.playing and window.widgets["play"].label.get_text().endswith("pause")
     window.tick()

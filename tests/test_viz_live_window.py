@@ -15,7 +15,7 @@ SCRIPT = textwrap.dedent("""
     from microdl import data, nn, optim, train
     from microdl.viz import LiveView
     from microdl.viz.live.playground import Playground
-    from microdl.viz.live.playground_controls import PlaygroundWindow
+    from microdl.viz.canvas import SceneWindow
 
     out = sys.argv[1]
     X, y = data.moons(200, noise=0.1, seed=0)
@@ -33,7 +33,7 @@ SCRIPT = textwrap.dedent("""
     plt.close("all")
 
     pg = Playground("spiral", layers=(8, 8), seed=0)
-    window = PlaygroundWindow(pg).show(block=False)
+    window = pg.show(block=False)                                  # canvas.SceneWindow
     window.press(" ")
     canvas = window.figure.canvas
     canvas.start_event_loop(1.5)                                   # the timer trains and redraws

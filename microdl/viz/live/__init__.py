@@ -1,6 +1,6 @@
 """Pictures that move while a model trains (the third floor: they combine the families).
 
-    playground.py   the playground (+ playground_view.py, playground_controls.py, neurons.py)
+    playground.py   the playground, a Scene that trains (+ playground_view.py, neurons.py)
     view.py         LiveView: the student's own model, redrawn while it trains
     layout.py       which panels a model and its data get, and where they go
     panels.py       each panel: curves, boundary, examples, gradient health, weights, graph

@@ -65,7 +65,7 @@ class LiveView(Scene):
         self.redraws, self.frames_saved, self.redraw_seconds = 0, [], 0.0
         self._display, self._interval, self._since_redraw = None, 1, 0
         self._train_seconds, self._last_return, self._last_redraw_seconds = 0.0, None, 0.0
-        self._stage = None
+        self._stage, self._changed = None, False
         self.attach(X, y, validation)
 
     def __repr__(self):
@@ -131,6 +131,7 @@ class LiveView(Scene):
     def log_epoch(self, epoch, val_loss=None, val_accuracy=None, **_):
         """After an epoch: validation results computed by the loop (fit) go on the curves."""
         self.record.epoch = epoch
+        self._changed = True
         if val_loss is not None or val_accuracy is not None:
             self.record.add_validation(self.record.step, val_loss, val_accuracy)
 
@@ -138,7 +139,8 @@ class LiveView(Scene):
         """The last frame, and the animation of saved frames. Returns the animation's path or None."""
         if self.model is None:
             return None
-        self._redraw(final=True)
+        if self._since_redraw or self._changed:        # the last frame, unless it is on screen already
+            self._redraw(final=True)
         if self._display is not None:
             self._display.finish()
         if self.save_every and self.frames_saved:
@@ -200,7 +202,7 @@ class LiveView(Scene):
         if self._display is not None:
             self.refresh()                       # every open view draws the new state
         self.redraws += 1
-        self._since_redraw = 0
+        self._since_redraw, self._changed = 0, False
         spent = time.perf_counter() - started
         self.redraw_seconds += spent
         self._last_redraw_seconds = spent
