@@ -272,3 +272,36 @@ def test_frames_are_drawn_in_place_on_one_figure():
     assert list(loss_ax.lines[0].get_xdata()) == [1, 2]
     assert _texts(again)[0].startswith("step 2") or any(t.startswith("step 2") for t in _texts(again))
     assert plt.get_fignums() == []
+
+
+def test_training_in_the_background_obeys_pause_step_play_and_stop():
+    """view.train(..., background=True): what Jupyter does so its buttons reach the loop."""
+    import time
+    X, y = data.moons(200, seed=0)
+    model = _tensor_mlp()
+    view = LiveView(X, y, show="none", every=50)
+    assert view.train(model, nn.functional.cross_entropy, optim.SGD(model.parameters(), lr=0.05), (X, y),
+                      epochs=10_000, background=True) is view
+    deadline = time.time() + 60
+    while view.record.step < 5 and time.time() < deadline:
+        time.sleep(0.02)
+    assert view.running and view.record.step >= 5
+    view.pause()
+    time.sleep(0.3)                                   # the loop reaches its next step and waits there
+    held = view.record.step
+    time.sleep(0.5)
+    assert view.record.step == held and view.running  # paused: no step
+    view.step_once()
+    while view.record.step == held and time.time() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.3)
+    assert view.record.step == held + 1               # exactly one step
+    view.play()
+    while view.record.step < held + 20 and time.time() < deadline:
+        time.sleep(0.02)
+    assert view.record.step >= held + 20
+    view.stop()
+    assert view.wait(timeout=30) is None and not view.running     # stopped: no History
+    with pytest.raises(RuntimeError, match="still training"):
+        view._background.thread = type("Alive", (), {"is_alive": lambda self: True})()
+        view.train(model, None, None, (X, y), background=True)
