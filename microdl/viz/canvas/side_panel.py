@@ -20,7 +20,9 @@ _SLIDER_HEIGHT = 0.038
 
 
 def _font():
-    return matplotlib.rcParams["font.size"]
+    """The style's font size, at most 14 pt: the column is narrow, and in projector mode the
+    controls are for the teacher's hand, the picture for the room."""
+    return min(matplotlib.rcParams["font.size"], 14)
 
 
 def _is_choice_of_words(control):

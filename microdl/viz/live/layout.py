@@ -66,14 +66,14 @@ def _axes_for(fig, panels):
         return axes
     if "graph" in rest:                     # the graph is wide: the top row, curves below
         rest.remove("graph")
-        grid = fig.add_gridspec(2, 1 + len(rest), hspace=0.45, wspace=0.45, left=0.05, right=0.985,
+        grid = fig.add_gridspec(2, 1 + len(rest), hspace=0.45, wspace=0.45, left=0.07, right=0.985,
                                 top=0.86, bottom=0.2, width_ratios=[1.4] + [1] * len(rest),
-                                height_ratios=[1.2, 1])
+                                height_ratios=[1.7, 1])
         axes = {picture: fig.add_subplot(grid[:, 0]), "graph": fig.add_subplot(grid[0, 1:])}
         axes.update({name: fig.add_subplot(grid[1, 1 + k]) for k, name in enumerate(rest)})
         return axes
     columns = (1 if picture else 0) + (len(rest) + 1) // 2
-    grid = fig.add_gridspec(2, columns, hspace=0.5, wspace=0.42, left=0.05, right=0.985, top=0.86,
+    grid = fig.add_gridspec(2, columns, hspace=0.5, wspace=0.42, left=0.07, right=0.985, top=0.86,
                             bottom=0.2, width_ratios=[1.25] + [1] * (columns - 1) if picture else None)
     axes = {picture: fig.add_subplot(grid[:, 0])} if picture else {}
     places = [(r, c) for c in range(1 if picture else 0, columns) for r in range(2)]
@@ -190,5 +190,6 @@ def _wipe(ax):
     ax.containers.clear()
     if ax.legend_ is not None:
         ax.legend_.remove()
+    ax.set_axis_on()          # a panel that had nothing to show ("no gradients yet") turned it off
     ax.relim()
     ax.set_autoscale_on(True)

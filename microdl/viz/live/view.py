@@ -120,7 +120,7 @@ class LiveView(Scene):
         self.record.epoch = epoch if epoch is not None else self.record.epoch
         self.last_loss = loss
         self._since_redraw += 1
-        if self._slow or step % max(1, min(self._interval // 10, 50)) == 0:   # ~10 samples a redraw
+        if step % max(1, min(self._interval // 10, 50)) == 0:   # ~10 gradient samples a redraw
             self.record.sample_gradients(model)
         if self._redraw_due():
             self._redraw()
@@ -269,12 +269,6 @@ class LiveView(Scene):
         to afford more frames draws only those two."""
         affordable = self.budget * self._train_seconds
         return self.redraw_seconds + 2 * self._last_redraw_seconds <= affordable
-
-    @property
-    def _slow(self):
-        """Steps slower than 5 ms (a scalar model): sampling gradients every step costs little."""
-        steps = len(self.record.steps) - 1
-        return steps > 0 and self._train_seconds / steps > 0.005
 
     def _choose_interval(self, redraw_seconds):
         """Steps between redraws so that redrawing costs at most `budget` of the time:
