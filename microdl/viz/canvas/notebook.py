@@ -100,7 +100,9 @@ def _control_widget(widgets, scene, control):
 def _run_buttons(widgets, scene):
     """Play / pause and step for a scene that runs (a playground): while the Play widget
     counts, each count is one tick(); step is one next()."""
-    play = widgets.Play(value=0, min=0, max=10**9, interval=round(1000 / scene.fps), description="play")
+    # at least 0.3 s a beat: a beat trains and redraws in the kernel; faster, clicks would queue
+    play = widgets.Play(value=0, min=0, max=10**9, interval=max(300, round(1000 / scene.fps)),
+                        description="play")
     play.observe(lambda change: scene.tick(), names="value")
     step = widgets.Button(description="step \u25b6|", layout=widgets.Layout(width="6em"))
     step.on_click(lambda _: scene.next())
