@@ -305,3 +305,13 @@ def test_training_in_the_background_obeys_pause_step_play_and_stop():
     with pytest.raises(RuntimeError, match="still training"):
         view._background.thread = type("Alive", (), {"is_alive": lambda self: True})()
         view.train(model, None, None, (X, y), background=True)
+
+
+def test_train_in_a_script_runs_fit_here_and_keeps_its_history():
+    X, y = data.moons(64, seed=0)
+    model = _tensor_mlp()
+    view = LiveView(show="none")
+    history = view.train(model, nn.functional.cross_entropy, optim.SGD(model.parameters(), lr=0.1), (X, y),
+                         epochs=2, batch_size=32, progress=False)
+    assert view.wait() is history and len(history.iteration["loss"]) == 4 == view.record.step
+    assert not view.running

@@ -71,6 +71,7 @@ class LiveView(Scene):
         self._display, self._interval, self._since_redraw = None, 1, 0
         self._train_seconds, self._last_return, self._last_redraw_seconds = 0.0, None, 0.0
         self._stage, self._changed, self._background, self._stop = None, False, None, False
+        self._history = None
         self.attach(X, y, validation)
 
     def __repr__(self):
@@ -199,7 +200,8 @@ class LiveView(Scene):
         if self.running:
             raise RuntimeError("this view is still training: view.wait() or view.stop() first")
         if not (in_notebook() if background is None else background):
-            return fit(model, loss_fn, optimizer, train_data, live=self, **fit_options)
+            self._history = fit(model, loss_fn, optimizer, train_data, live=self, **fit_options)
+            return self._history
         fit_options.setdefault("progress", False)        # a bar from a thread lands in no cell
         if isinstance(train_data, (tuple, list)):
             self.attach(train_data[0], train_data[1], fit_options.get("validation"), replace=False)
@@ -214,8 +216,9 @@ class LiveView(Scene):
         return self._background is not None and self._background.running
 
     def wait(self, timeout=None):
-        """Wait for background training to end: its History (None if stopped)."""
-        return None if self._background is None else self._background.wait(timeout)
+        """Wait for background training to end: its History (None if stopped); after
+        training in the foreground, that History."""
+        return self._history if self._background is None else self._background.wait(timeout)
 
     def stop(self):
         """End background training after the current step (fit stops; the view stays)."""
