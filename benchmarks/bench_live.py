@@ -71,10 +71,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="shorter runs (the fixed first/last frames weigh more)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each case (default 3)")
+    parser.add_argument("--case", choices=["tensor", "scalar", "cnn"], action="append",
+                        help="only these cases (repeatable; default: all three)")
     args = parser.parse_args()
     cases = [("moons MLP, tensor engine", moons_tensor, 40 if args.quick else 150),
              ("moons MLP, scalar engine", moons_scalar, 10 if args.quick else 60),
              ("shapes CNN", shapes_cnn, 1 if args.quick else 3)]
+    chosen = {"tensor": cases[0], "scalar": cases[1], "cnn": cases[2]}
+    cases = [chosen[name] for name in args.case] if args.case else cases
     print(f"{'model':<26} {'run':>3} {'plain s':>8} {'live s':>8} {'overhead':>9} {'CPU ovh':>8} "
           f"{'redraws':>8} {'s/frame':>8} {'every':>6}")
     warm_up()
