@@ -103,10 +103,6 @@ class Scene:
     the offline player of every frame (explorers want this; animations do not).
     actions: {label: function()} shown as buttons ("clear"); code calls the function.
 
-    A Scene that sets `draws_in_place = True` keeps what it drew on a figure and updates it
-    (a live view: rebuilding the Axes costs more than drawing them); a window then hands
-    it the same picture every time instead of a cleared one.
-
     A Scene that runs instead of having frames (a playground that trains) sets
     `endless = True` and overrides `next()` (one step) and `tick()` (one beat of playing):
     a window and Jupyter then give it play / pause and step.
@@ -117,7 +113,6 @@ class Scene:
     coordinates. They do nothing here; a Scene that wants clicks overrides them.
     """
 
-    draws_in_place = False       # True: draw() updates what it drew on the same figure
     endless = False              # True: no frames, but it runs (tick / next): a playground
     controls_at = "bottom"       # "left": a window puts the controls in a column on the left
 
@@ -228,6 +223,21 @@ class Scene:
         self._draw(fig, **state)
         if self.title:
             fig.suptitle(self.title)
+        return fig
+
+    def update_in_place(self, fig, **state):
+        """Bring `fig`, which this scene drew for an earlier state, to `state` in place (move
+        artists, change texts) and return True; or return False to have it cleared and drawn
+        afresh. The default always returns False; an explorer overrides it so that a slider
+        redraws only what moved (its background, such as contours, stays)."""
+        return False
+
+    def redraw(self, fig):
+        """Show the current state on `fig` (a Figure or SubFigure): in place when `update_in_place`
+        can, else cleared and drawn afresh. Windows and notebooks call it on every change."""
+        if not self.update_in_place(fig, **self.state):
+            fig.clear()
+            self.draw(fig)
         return fig
 
     def figure(self, i=None, **overrides):

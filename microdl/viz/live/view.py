@@ -50,7 +50,6 @@ PICTURE_POINTS = 300        # points drawn on the decision boundary
 class LiveView(Scene):
     """A live training view (see the module docstring)."""
 
-    draws_in_place = True        # layout.draw_frame keeps the Axes between frames
 
     def __init__(self, X=None, y=None, *, validation=None, panels="auto", every="auto", budget=0.2,
                  show="auto", save_every=None, save_to="live_frames", save_as=None, class_names=None,
@@ -153,6 +152,11 @@ class LiveView(Scene):
             target = Path(self.save_as) if self.save_as else self.save_to / "training.gif"
             return write_animation(self.frames_saved, target, self.fps)
         return None
+
+    def update_in_place(self, fig, **state):
+        """Every frame is drawn in place: layout.draw_frame keeps the Axes between frames."""
+        self.draw(fig)
+        return True
 
     def current_figure(self):
         """The view's own Figure with the current state drawn on it. Unlike `figure()` (a new
