@@ -68,10 +68,11 @@ def dead_relus(X, y, epochs, seed):
     history = train.fit(model, losses.cross_entropy, optim.SGD(model.parameters(), lr=DEAD_RELU_LR), (X, y),
                         epochs=epochs, batch_size=32, seed=seed, progress=False, track_gradients=True)
     after = train.dead_relu_fractions(model, X)
-    names = viz_layer_names(before)
+    from microdl.diagnostics import layer_labels   # the names the live view uses too
+    names, labels = viz_layer_names(before), layer_labels(model)
     for key in before:
-        print(f"  dead ReLUs in {names[key]} (64 units): {before[key]:.0%} at the start, {after[key]:.0%} "
-              f"after {epochs} epochs with lr = {DEAD_RELU_LR} (too large)")
+        print(f"  {names[key]}, after {labels[key]}: {before[key]:.0%} of its 64 ReLUs dead at the start, "
+              f"{after[key]:.0%} after {epochs} epochs with lr = {DEAD_RELU_LR} (too large)")
     return history, before
 
 

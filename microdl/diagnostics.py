@@ -8,7 +8,7 @@ import numpy as np
 
 from .nn.walk import layer_outputs
 
-__all__ = ["parameter_groups", "layer_gradient_norms", "dead_relu_fractions"]
+__all__ = ["parameter_groups", "layer_gradient_norms", "dead_relu_fractions", "layer_labels"]
 
 
 def parameter_groups(model):
@@ -42,6 +42,43 @@ def dead_relu_fractions(model, X):
         if active is not None:
             fractions[_layer_name(name, layer)] = float(1.0 - active.mean())
     return fractions
+
+
+def layer_labels(model):
+    """{key of the dicts above: the name a student reads}, one numbering everywhere.
+
+    Layers with weights count from the input, as viz.curves.layer_names counts them:
+    '0 (Linear)' -> 'layer 1 (Linear 2→8)', the last -> 'layer 3 (Linear 8→2, output)'.
+    A ReLU ('1 (ReLU)') takes the name of the layer whose outputs it switches off, so
+    "layer 1: 71 % of its ReLUs dead" and the gradient of layer 1 sit on the same line.
+    """
+    children = list(model.named_children()) or [(None, model)]
+    weighted = [child for _, child in children if child.parameters()]
+    labels, current = {}, None
+    for name, child in children:
+        key = type(model).__name__ if name is None else _layer_name(name, child)
+        if child.parameters():
+            number = weighted.index(child) + 1
+            output = ", output" if number == len(weighted) > 1 else ""
+            current = f"layer {number} ({_layer_shape(child)}{output})"
+        if current is not None:
+            labels[key] = current
+    return labels
+
+
+def _layer_shape(layer):
+    """'Linear 2→8', 'Conv2d 1→8 3x3', 'Layer 2→8 relu' (a scalar layer of neurons)."""
+    kind = type(layer).__name__
+    if hasattr(layer, "in_features"):
+        return f"{kind} {layer.in_features}\u2192{layer.out_features}"
+    if hasattr(layer, "in_channels"):
+        return f"{kind} {layer.in_channels}\u2192{layer.out_channels} {'x'.join(map(str, layer.kernel_size))}"
+    neurons = getattr(layer, "neurons", None)
+    if neurons:
+        return f"{kind} {len(neurons[0].w)}\u2192{len(neurons)} {neurons[0].activation}"
+    if hasattr(layer, "w"):                     # one Neuron
+        return f"{kind} {len(layer.w)}\u21921 {layer.activation}"
+    return kind
 
 
 def _layer_name(name, layer):

@@ -9,7 +9,7 @@ import pytest
 from microdl import cli, data
 from microdl.viz import playground
 from microdl.viz.live.playground import DATASETS, Playground
-from microdl.viz.live.playground_controls import PlaygroundWindow
+from microdl.viz.canvas import SceneWindow
 
 
 def test_headless_moons_two_layers_of_eight_reach_97_percent_quickly(tmp_path, capsys):
@@ -54,7 +54,7 @@ def test_controls_reset_the_network_or_apply_from_the_next_step():
 def test_the_window_is_driven_by_keys_and_widgets():
     before = plt.get_fignums()
     pg = Playground("circles", layers=(6,), seed=3, steps_per_frame=7)
-    window = PlaygroundWindow(pg)
+    window = SceneWindow(pg)
     window.press(" ")
     assert window.playing and window.widgets["play"].label.get_text().endswith("pause")
     window.tick()
@@ -108,3 +108,23 @@ def test_csv_errors_name_the_line(tmp_path):
 
 def test_cli_knows_the_playground_datasets():
     assert cli.PLAYGROUND_DATASETS == DATASETS
+
+
+def test_in_jupyter_the_playground_gets_play_and_step_widgets_from_canvas():
+    pytest.importorskip("ipywidgets", reason="the widgets need ipywidgets (pip install microdl[jupyter])")
+    pg = Playground("xor", layers=(4,), points=60, seed=0, steps_per_frame=3)
+    box = pg.widget()                                   # canvas.notebook.scene_widget
+    run = box.children[0]
+    run.step.click()                                    # one step
+    assert pg.step_count == 1
+    run.play.value = 1                                  # what the Play widget does while playing
+    run.play.value = 2
+    assert pg.step_count == 1 + 2 * 3
+    box.controls["activation"].value = "tanh"           # a control: a new network, step 0
+    assert pg.step_count == 0 and pg.state["activation"] == "tanh"
+    reset = [w for w in box.children if hasattr(w, "children") and w.children
+             and getattr(w.children[0], "description", "") == "reset"][0].children[0]
+    pg.train(5)
+    reset.click()
+    assert pg.step_count == 0
+    assert box.image.value[:4] == b"\x89PNG"

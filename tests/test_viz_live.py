@@ -25,7 +25,9 @@ def _tensor_mlp(seed=0):
 
 def test_verdicts_name_the_layer_and_what_to_do():
     dead = dead_relu_verdicts({"1 (ReLU)": 0.2, "3 (ReLU)": 0.71})
-    assert dead == ["layer 3 (ReLU): 71 % of ReLUs dead: lower the learning rate or use leaky_relu"]
+    assert dead == ["layer 3 (ReLU): 71 % of its ReLUs dead: lower the learning rate or use leaky_relu"]
+    named = dead_relu_verdicts({"layer 2 (Linear 8\u21928)": 0.8})       # a label is not prefixed twice
+    assert named[0].startswith("layer 2 (Linear 8\u21928): 80 % of its ReLUs dead")
     vanishing = gradient_verdicts({"0 (Linear)": 2e-9, "2 (Linear)": 0.4})
     assert len(vanishing) == 1 and vanishing[0].startswith("layer 0 (Linear)") and "vanishing" in vanishing[0]
     exploding = gradient_verdicts({"0": 50.0, "2": float("inf")}, first_norms={"0": 0.1})
@@ -101,8 +103,38 @@ def test_a_dying_layer_is_named_in_the_frame():
     dead = view.record.dead
     worst = max(dead, key=dead.get)
     assert dead[worst] > 0.5                            # measured on the model, not invented
-    footer = [t for t in _texts(view.figure()) if t.startswith("layer ")][0]
-    assert f"layer {worst}: {dead[worst]:.0%}".replace("%", " %") in footer and "leaky_relu" in footer
+    footer = [t for t in _texts(view.figure()) if "ReLUs dead" in t][0]
+    assert f"{worst}: {dead[worst]:.0%}".replace("%", " %") in footer and "leaky_relu" in footer
+    assert worst.startswith("layer ") and "(Linear 16\u219216)" in worst
+
+
+def test_one_layer_numbering_in_bars_verdicts_and_lesson_figures():
+    """The bars, the verdicts and lesson 6's figures (viz.curves.layer_names) count the same way:
+    layers with weights from 1 at the input; a ReLU is named after the layer it follows."""
+    from microdl.diagnostics import layer_gradient_norms, layer_labels
+    from microdl.viz.curves import layer_names
+    model = _tensor_mlp()
+    labels = layer_labels(model)
+    assert labels == {"0 (Linear)": "layer 1 (Linear 2\u21928)", "1 (ReLU)": "layer 1 (Linear 2\u21928)",
+                      "2 (Linear)": "layer 2 (Linear 8\u21928)", "3 (ReLU)": "layer 2 (Linear 8\u21928)",
+                      "4 (Linear)": "layer 3 (Linear 8\u21922, output)"}
+    for key, short in layer_names(list(layer_gradient_norms(model))).items():     # lesson 6's legend
+        assert labels[key].startswith(short.split(" (")[0] + " (")
+    scalar = layer_labels(nn.MLP(2, [4, 4, 2], seed=0))
+    assert list(scalar.values()) == ["layer 1 (Layer 2\u21924 relu)", "layer 2 (Layer 4\u21924 relu)",
+                                     "layer 3 (Layer 4\u21922 linear, output)"]
+    X, y = data.moons(64, seed=0)
+    view = LiveView(X, y, show="none", every=1)
+    for step in range(1, 3):
+        loss = nn.functional.cross_entropy(model(X), y)
+        model.zero_grad()
+        loss.backward()
+        view.update(model, loss=loss, step=step)
+    fig = view.figure()
+    health = [ax for ax in fig.axes if ax.get_title() == "gradient per layer"][0]
+    bars = [text.get_text() for text in health.texts if text.get_text().startswith("layer")]
+    assert bars == ["layer 1 (Linear 2\u21928)", "layer 2 (Linear 8\u21928)", "layer 3 (Linear 8\u21922, output)"]
+    assert set(view.record.dead) <= set(bars)          # dead ReLUs sit on their layer's bar
 
 
 def test_images_get_a_strip_of_predictions():
@@ -221,3 +253,65 @@ def test_projector_mode_frames_have_large_text():
         fig = view.figure()
         smallest = min(t.get_fontsize() for t in fig.findobj(plt.Text) if t.get_text())
         assert smallest >= style.font_size() > style.FONT_SIZE
+
+
+def test_frames_are_drawn_in_place_on_one_figure():
+    """The displays draw on one figure: its Axes are kept, only what the panels show changes."""
+    X, y = data.moons(64, seed=0)
+    model = _tensor_mlp()
+    view = LiveView(X, y, show="none", every=1)
+    view.update(model, loss=0.7, step=1)
+    first = view.current_figure()
+    axes = list(first.axes)
+    lines = len([ax for ax in axes if ax.get_title().startswith("loss")][0].lines)
+    view.update(model, loss=0.5, step=2)
+    again = view.current_figure()
+    assert again is first and again.axes == axes                      # nothing rebuilt
+    loss_ax = [ax for ax in axes if ax.get_title().startswith("loss")][0]
+    assert len(loss_ax.lines) == lines                                 # replaced, not piled up
+    assert list(loss_ax.lines[0].get_xdata()) == [1, 2]
+    assert _texts(again)[0].startswith("step 2") or any(t.startswith("step 2") for t in _texts(again))
+    assert plt.get_fignums() == []
+
+
+def test_training_in_the_background_obeys_pause_step_play_and_stop():
+    """view.train(..., background=True): what Jupyter does so its buttons reach the loop."""
+    import time
+    X, y = data.moons(200, seed=0)
+    model = _tensor_mlp()
+    view = LiveView(X, y, show="none", every=50)
+    assert view.train(model, nn.functional.cross_entropy, optim.SGD(model.parameters(), lr=0.05), (X, y),
+                      epochs=10_000, background=True) is view
+    deadline = time.time() + 60
+    while view.record.step < 5 and time.time() < deadline:
+        time.sleep(0.02)
+    assert view.running and view.record.step >= 5
+    view.pause()
+    time.sleep(0.3)                                   # the loop reaches its next step and waits there
+    held = view.record.step
+    time.sleep(0.5)
+    assert view.record.step == held and view.running  # paused: no step
+    view.step_once()
+    while view.record.step == held and time.time() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.3)
+    assert view.record.step == held + 1               # exactly one step
+    view.play()
+    while view.record.step < held + 20 and time.time() < deadline:
+        time.sleep(0.02)
+    assert view.record.step >= held + 20
+    view.stop()
+    assert view.wait(timeout=30) is None and not view.running     # stopped: no History
+    with pytest.raises(RuntimeError, match="still training"):
+        view._background.thread = type("Alive", (), {"is_alive": lambda self: True})()
+        view.train(model, None, None, (X, y), background=True)
+
+
+def test_train_in_a_script_runs_fit_here_and_keeps_its_history():
+    X, y = data.moons(64, seed=0)
+    model = _tensor_mlp()
+    view = LiveView(show="none")
+    history = view.train(model, nn.functional.cross_entropy, optim.SGD(model.parameters(), lr=0.1), (X, y),
+                         epochs=2, batch_size=32, progress=False)
+    assert view.wait() is history and len(history.iteration["loss"]) == 4 == view.record.step
+    assert not view.running

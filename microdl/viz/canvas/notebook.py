@@ -52,7 +52,8 @@ def scene_widget(scene):
     image = widgets.Image(format="png", value=png_bytes(shown, tight=False),
                           layout=widgets.Layout(max_width=f"{int(scene.size[0] * scene.dpi)}px"))
     controls = {name: _control_widget(widgets, scene, c) for name, c in scene.controls.items()}
-    rows = [_frame_buttons(widgets, scene)] if scene.frame_control else []
+    rows = ([_frame_buttons(widgets, scene)] if scene.frame_control
+            else [_run_buttons(widgets, scene)] if scene.endless else [])
     rows += [w for name, w in controls.items()]
     if scene.actions:          # a row of buttons: "clear", ...
         buttons = [widgets.Button(description=label) for label in scene.actions]
@@ -91,6 +92,20 @@ def _control_widget(widgets, scene, control):
     w.observe(lambda change: scene.set(**{control.name: change["new"]})
               if change["new"] != scene.controls[control.name].value else None, names="value")
     return w
+
+
+def _run_buttons(widgets, scene):
+    """Play / pause and step for a scene that runs (a playground): while the Play widget
+    counts, each count is one tick(); step is one next()."""
+    # at least 0.3 s a beat: a beat trains and redraws in the kernel; faster, clicks would queue
+    play = widgets.Play(value=0, min=0, max=10**9, interval=max(300, round(1000 / scene.fps)),
+                        description="play")
+    play.observe(lambda change: scene.tick(), names="value")
+    step = widgets.Button(description="step \u25b6|", layout=widgets.Layout(width="6em"))
+    step.on_click(lambda _: scene.next())
+    box = widgets.HBox([play, step])
+    box.play, box.step = play, step
+    return box
 
 
 def _frame_buttons(widgets, scene):

@@ -103,11 +103,18 @@ class Scene:
     the offline player of every frame (explorers want this; animations do not).
     actions: {label: function()} shown as buttons ("clear"); code calls the function.
 
+    A Scene that runs instead of having frames (a playground that trains) sets
+    `endless = True` and overrides `next()` (one step) and `tick()` (one beat of playing):
+    a window and Jupyter then give it play / pause and step.
+
     Clicks on the picture: a window calls `on_press(name, x, y)`, `on_drag(name, x, y)`
     (moved with the button held) and `on_release()`, where `name` is the label of the
     Axes under the mouse (`ax.set_label("pad")` when drawing) and x, y are data
     coordinates. They do nothing here; a Scene that wants clicks overrides them.
     """
+
+    endless = False              # True: no frames, but it runs (tick / next): a playground
+    controls_at = "bottom"       # "left": a window puts the controls in a column on the left
 
     def __init__(self, draw, controls=(), *, size=(12.8, 7.2), dpi=100, fps=2, title=None,
                  frame_control=None, prefer_widgets=False, actions=None):
@@ -184,6 +191,13 @@ class Scene:
 
     def previous(self):
         return self.step(max(self.index - 1, 0))
+
+    def tick(self):
+        """One beat of playing: the next frame here; a running (endless) scene overrides it."""
+        return self.next()
+
+    def on_key(self, key):
+        """A key the window does not use itself ("r", ...). Override."""
 
     def first(self):
         return self.step(0)

@@ -1,6 +1,10 @@
 """A Scene in a matplotlib window: the picture on top, its controls underneath.
 
 Keys: right / left arrow step one frame, home / end jump, space plays and pauses.
+A scene that runs rather than having frames (`endless`, a playground) gets play / pause
+and step: space and the timer call its tick(), the right arrow its next(); other keys go
+to its on_key(). With `controls_at = "left"` the controls are a column on the left
+(side_panel.py) instead of rows under the picture.
 The mouse on the picture goes to the scene's on_press / on_drag / on_release, with the
 label of the Axes under it and data coordinates; the scene's actions are buttons.
 Every control is a matplotlib widget (buttons, sliders, radio buttons), so it works with
@@ -10,6 +14,7 @@ controls and keys are driven from code: `window.press("right")`, `window.tick()`
 import math
 
 from .figure import Figure, show_in_window
+from .side_panel import SIDE_WIDTH, build_side_panel, sync_side_panel
 
 __all__ = ["SceneWindow"]
 
@@ -24,13 +29,18 @@ class SceneWindow:
         rows = _control_rows(scene)
         width, height = scene.size          # the whole window fits the slide: controls included
         self.figure = Figure(figsize=(width, height), dpi=scene.dpi)
-        top, self._panel = self.figure.subfigures(
-            2, 1, height_ratios=[height - _ROW * rows, _ROW * rows or 0.01])
-        self.picture = top
         self.widgets = {}
         self._playing = False
         self._timer = None
-        self._build_controls(rows)
+        self._side = getattr(scene, "controls_at", "bottom") == "left"
+        if self._side:
+            self._panel, self.picture = self.figure.subfigures(1, 2, width_ratios=[SIDE_WIDTH, 1 - SIDE_WIDTH])
+            self.widgets = build_side_panel(self, self._panel, self._top_buttons())
+        else:
+            top, self._panel = self.figure.subfigures(
+                2, 1, height_ratios=[height - _ROW * rows, _ROW * rows or 0.01])
+            self.picture = top
+            self._build_controls(rows)
         self.figure.canvas.mpl_connect("key_press_event", lambda event: self.press(event.key))
         self._mouse_down = False
         for kind in ("button_press_event", "motion_notify_event", "button_release_event"):
@@ -52,15 +62,37 @@ class SceneWindow:
         return self
 
     # --- controls driven by people or by code -----------------------------------------
+    @property
+    def playing(self):
+        return self._playing
+
     def press(self, key):
-        """Act on a key as the window would: right, left, home, end, space."""
+        """Act on a key as the window would: right, left, home, end, space; other keys and
+        every key of a scene without frames go to the scene's on_key."""
         scene = self.scene
-        if scene.frame_control is None:
-            return
-        action = {"right": scene.next, "left": scene.previous, "home": scene.first,
-                  "end": scene.last, " ": self.play_pause}.get(key)
+        if scene.frame_control is not None:
+            action = {"right": scene.next, "left": scene.previous, "home": scene.first,
+                      "end": scene.last, " ": self.play_pause}.get(key)
+        elif scene.endless:
+            action = {"right": scene.next, " ": self.play_pause}.get(key)
+        else:
+            action = None
         if action is not None:
             action()
+        else:
+            scene.on_key(key)
+
+    def set_control(self, name, value):
+        """A widget moved: tell the scene (unless it already has that value)."""
+        if value != self.scene.controls[name].value:
+            self.scene.set(**{name: value})
+
+    def _top_buttons(self):
+        """The side panel's top row: play / pause and step for a running scene, then actions."""
+        buttons = []
+        if self.scene.endless:
+            buttons += [("play", "\u25b6 play", self.play_pause), ("next", "step \u25b6|", self.scene.next)]
+        return buttons + [(label, label, action) for label, action in self.scene.actions.items()]
 
     def _mouse(self, event):
         """Route a mouse event over the picture to the scene, in the Axes' data coordinates."""
@@ -80,17 +112,24 @@ class SceneWindow:
 
     def play_pause(self):
         self._playing = not self._playing
-        if self._playing and self.scene.index == len(self.scene) - 1:
-            self.scene.first()
-        if self._timer is None:
-            self._timer = self.figure.canvas.new_timer(interval=round(1000 / self.scene.fps))
+        scene = self.scene
+        if self._playing and scene.frame_control and scene.index == len(scene) - 1:
+            scene.first()
+        if self._timer is None:        # made on the window's canvas, which exists once shown
+            self._timer = self.figure.canvas.new_timer(interval=round(1000 / scene.fps))
             self._timer.add_callback(self.tick)
         (self._timer.start if self._playing else self._timer.stop)()
         if "play" in self.widgets:
-            self.widgets["play"].label.set_text("\u2016" if self._playing else "\u25b6")
+            labels = ("\u2016 pause", "\u25b6 play") if self._side else ("\u2016", "\u25b6")
+            self.widgets["play"].label.set_text(labels[0] if self._playing else labels[1])
+            self.figure.canvas.draw_idle()
 
     def tick(self):
-        """One frame of playing: the next frame, and a stop at the last."""
+        """One beat of playing: the next frame (a stop at the last), or a running scene's tick()."""
+        if self.scene.endless:
+            if self._playing:
+                self.scene.tick()
+            return
         if self.scene.index >= len(self.scene) - 1:
             if self._playing:
                 self.play_pause()
@@ -103,11 +142,17 @@ class SceneWindow:
         if scene.frame_control:
             self._frame_row(panel, rows, row)
             row += 1
+        elif scene.endless:
+            for k, (name, text, action) in enumerate(self._top_buttons()[:2]):
+                button = Button(panel.add_axes(_row_box(rows, row, 0.02 + 0.1 * k, 0.09)), text)
+                button.on_clicked(lambda _event, action=action: action())
+                self.widgets[name] = button
+            row += 1
         for name, control in scene.controls.items():
             if name == scene.frame_control:
                 continue
             self.widgets[name] = _widget(panel, control, _row_box(rows, row, 0.18, 0.62),
-                                         lambda value, name=name: self._set(name, value))
+                                         lambda value, name=name: self.set_control(name, value))
             row += 1
         for k, (label, action) in enumerate(scene.actions.items()):
             button = Button(panel.add_axes(_row_box(rows, row, 0.18 + 0.13 * k, 0.11)), label)
@@ -128,12 +173,11 @@ class SceneWindow:
         slider.on_changed(lambda value: scene.step(int(value)) if int(value) != scene.index else None)
         self.widgets["frame"] = slider
 
-    def _set(self, name, value):
-        if value != self.scene.controls[name].value:
-            self.scene.set(**{name: value})
-
     def _sync_widgets(self):
         """Move the widgets to the scene's state (after a change made from code)."""
+        if self._side:
+            sync_side_panel(self.widgets, self.scene)
+            return
         slider = self.widgets.get("frame")
         if slider is not None and int(slider.val) != self.scene.index:
             slider.eventson = False
@@ -160,7 +204,7 @@ class SceneWindow:
 
 
 def _control_rows(scene):
-    return ((1 if scene.frame_control else 0) + sum(1 for n in scene.controls if n != scene.frame_control)
+    return ((1 if scene.frame_control or scene.endless else 0) + sum(1 for n in scene.controls if n != scene.frame_control)
             + (1 if scene.actions else 0))
 
 

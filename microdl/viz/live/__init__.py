@@ -1,7 +1,8 @@
 """Pictures that move while a model trains (the third floor: they combine the families).
 
-    playground.py   the playground (+ playground_view.py, playground_controls.py, neurons.py)
+    playground.py   the playground, a Scene that trains (+ playground_view.py, neurons.py)
     view.py         LiveView: the student's own model, redrawn while it trains
+    background.py   view.train(...): training beside the notebook, so its buttons work
     layout.py       which panels a model and its data get, and where they go
     panels.py       each panel: curves, boundary, examples, gradient health, weights, graph
     record.py       what the view remembers of the run, and what it measures
@@ -12,7 +13,8 @@
 from .verdicts import dead_relu_verdicts, gradient_verdicts, health_verdicts
 from .playground import Playground, playground
 from .view import LiveView
+from .background import TrainingStopped
 from .draw_pad import DrawPad, draw_pad
 
 __all__ = ["LiveView", "playground", "Playground", "health_verdicts", "gradient_verdicts", "dead_relu_verdicts",
-           "draw_pad", "DrawPad"]
+           "draw_pad", "DrawPad", "TrainingStopped"]

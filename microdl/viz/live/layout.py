@@ -66,14 +66,14 @@ def _axes_for(fig, panels):
         return axes
     if "graph" in rest:                     # the graph is wide: the top row, curves below
         rest.remove("graph")
-        grid = fig.add_gridspec(2, 1 + len(rest), hspace=0.45, wspace=0.45, left=0.05, right=0.985,
+        grid = fig.add_gridspec(2, 1 + len(rest), hspace=0.45, wspace=0.45, left=0.07, right=0.985,
                                 top=0.86, bottom=0.2, width_ratios=[1.4] + [1] * len(rest),
-                                height_ratios=[1.2, 1])
+                                height_ratios=[1.7, 1])
         axes = {picture: fig.add_subplot(grid[:, 0]), "graph": fig.add_subplot(grid[0, 1:])}
         axes.update({name: fig.add_subplot(grid[1, 1 + k]) for k, name in enumerate(rest)})
         return axes
     columns = (1 if picture else 0) + (len(rest) + 1) // 2
-    grid = fig.add_gridspec(2, columns, hspace=0.5, wspace=0.42, left=0.05, right=0.985, top=0.86,
+    grid = fig.add_gridspec(2, columns, hspace=0.5, wspace=0.42, left=0.07, right=0.985, top=0.86,
                             bottom=0.2, width_ratios=[1.25] + [1] * (columns - 1) if picture else None)
     axes = {picture: fig.add_subplot(grid[:, 0])} if picture else {}
     places = [(r, c) for c in range(1 if picture else 0, columns) for r in range(2)]
@@ -94,14 +94,14 @@ def _header(view):
     return "   \u00b7   ".join(parts)
 
 
-def _footer(fig, lines):
+def _footer(text, lines):
     """The verdicts, under the panels: red when something is wrong, green when all is well."""
     healthy = len(lines) == 1 and lines[0].startswith("all layers")
     shown = [textwrap.shorten(line, 125, placeholder=" ...") for line in lines[:2]]
     if len(lines) > 2:
         shown[-1] += f"   (+{len(lines) - 2} more)"
-    fig.text(0.01, 0.012, "\n".join(shown), ha="left", va="bottom", fontsize=style.font_size(),
-             color=style.GREEN if healthy else style.VERMILLION, fontweight="bold")
+    text.set_text("\n".join(shown))
+    text.set_color(style.GREEN if healthy else style.VERMILLION)
 
 
 def _draw_panel(name, ax, view, X, y):
@@ -134,17 +134,62 @@ def _cannot_draw(ax, name, error):
 
 
 def draw_frame(fig, view):
-    """One frame of `view` (a LiveView) on `fig`, a Figure or SubFigure."""
+    """One frame of `view` (a LiveView) on `fig`, a Figure or SubFigure.
+
+    The first frame builds the panels' Axes, the header and the footer; later frames on
+    the same `fig` keep them (their ticks, fonts and layout) and only replace what the
+    panels drew: rebuilding the figure was half of a frame's cost."""
     with style.context():
-        axes = _axes_for(fig, view.panels)
+        stage = _stage(fig, view.panels)
         X, y = view.picture_data
-        for name, ax in axes.items():
+        for name, ax in stage.axes.items():
             try:
                 _draw_panel(name, ax, view, X, y)
             except (ValueError, FloatingPointError, OverflowError) as error:   # never stop training
                 _cannot_draw(ax, name, error)
-        fig.suptitle(_header(view), fontsize=style.TITLE_SIZE + 4, fontweight="bold")
-        _footer(fig, verdict_lines(view.record))
+        stage.header.set_text(_header(view))
+        _footer(stage.footer, verdict_lines(view.record))
         if style.is_projector():         # fonts are already >= 12 pt otherwise
             style.projector_text(fig)
     return fig
+
+
+class _Stage:
+    """The Axes of each panel, the header and the footer of one figure, kept between frames."""
+
+    def __init__(self, fig, panels):
+        self.panels = list(panels)
+        self.axes = _axes_for(fig, self.panels)
+        self.header = fig.suptitle("", fontsize=style.TITLE_SIZE + 4, fontweight="bold")
+        self.footer = fig.text(0.01, 0.012, "", ha="left", va="bottom", fontsize=style.font_size(),
+                               fontweight="bold")
+
+
+def _stage(fig, panels):
+    """The figure's stage for these panels: built on the first frame, wiped on the next ones."""
+    stage = getattr(fig, "_live_stage", None)
+    if stage is None or stage.panels != list(panels) or any(ax.figure is None for ax in _every_axes(stage)):
+        if stage is not None:
+            fig.clear()
+        stage = fig._live_stage = _Stage(fig, panels)
+        return stage
+    for ax in _every_axes(stage):
+        _wipe(ax)
+    return stage
+
+
+def _every_axes(stage):
+    for ax in stage.axes.values():
+        yield from ax if isinstance(ax, list) else [ax]
+
+
+def _wipe(ax):
+    """Remove what a panel drew, keep the Axes (its ticks are the costly part to make)."""
+    for artist in [*ax.lines, *ax.collections, *ax.images, *ax.patches, *ax.texts, *ax.artists]:
+        artist.remove()
+    ax.containers.clear()
+    if ax.legend_ is not None:
+        ax.legend_.remove()
+    ax.set_axis_on()          # a panel that had nothing to show ("no gradients yet") turned it off
+    ax.relim()
+    ax.set_autoscale_on(True)

@@ -60,7 +60,7 @@ def draw_loss(ax, record):
     if len(loss) and np.nanmin(loss) > 0 and np.nanmax(loss) / max(np.nanmin(loss), 1e-12) > 30:
         ax.set_yscale("log")
         _plain_log_axis(ax.yaxis)
-    _finish_step_axes(ax, "loss (lower is better)", "upper right")
+    _finish_step_axes(ax, _long("loss", "(lower is better)"), "upper right")
 
 
 def draw_accuracy(ax, record):
@@ -75,7 +75,12 @@ def draw_accuracy(ax, record):
     _draw_validation(ax, record.val_steps, record.val_accuracy, "{:.0%}")
     ax.set_ylim(-0.03, 1.03)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    _finish_step_axes(ax, "accuracy (higher is better)", "lower right")
+    _finish_step_axes(ax, _long("accuracy", "(higher is better)"), "lower right")
+
+
+def _long(title, hint):
+    """The title with its hint, or without it in projector mode (large fonts: no room)."""
+    return title if style.is_projector() else f"{title} {hint}"
 
 
 def _draw_validation(ax, steps, values, number_format):
@@ -160,27 +165,39 @@ def draw_health(ax, record):
         return
     names = list(norms)
     values = np.array([norms[n] for n in names], dtype=float)
-    sick = {line.split(":")[0].removeprefix("layer ") for line in
-            health_verdicts(norms, {}, record.first_norms) if line.startswith("layer ")}
+    verdicts = health_verdicts(norms, {}, record.first_norms)
+    sick = {name for name in names if any(line.startswith(f"{name}:") or line.startswith(f"layer {name}:")
+                                          for line in verdicts)}
     dead = _dead_by_layer(names, record.dead)
     colors = [style.VERMILLION if n in sick or dead.get(n, 0) > DEAD_FRACTION else c
               for n, c in zip(names, layer_colors(len(names)))]
     shown = np.where(np.isfinite(values) & (values > 0), values, np.nan)
     rows = np.arange(len(names))[::-1]
-    ax.barh(rows, np.nan_to_num(shown, nan=1e-12), color=colors, height=0.6, left=1e-12)
+    ax.barh(rows, np.nan_to_num(shown, nan=1e-12), color=colors, height=0.45, left=1e-12)
     ax.set_xscale("log")
     _plain_log_axis(ax.xaxis)
     finite = shown[np.isfinite(shown)]
     low, high = (finite.min(), finite.max()) if finite.size else (1e-3, 1.0)
     ax.set_xlim(low / 30, high * 30)
-    ax.set_yticks(rows, names)
-    for row, name in zip(rows, names):
+    ax.set_ylim(-0.5, len(names) - 0.2)
+    ax.set_yticks([])
+    for row, name in zip(rows, names):       # the layer's name over its bar: long names stay inside
+        ax.text(0.01, row + 0.27, _bar_name(name), transform=ax.get_yaxis_transform(), ha="left",
+                va="bottom", fontsize=style.font_size(), clip_on=True)
         if name in dead:
             ax.text(high * 25, row, f"{dead[name]:.0%} dead", ha="right", va="center",
                     color=style.VERMILLION if dead[name] > DEAD_FRACTION else "#555555")
-    ax.set_title("gradient size per layer", y=TITLE_Y)
+    ax.set_title("gradient per layer", y=TITLE_Y)
     ax.set_xlabel("||dL/dW|| (log scale)")
     ax.grid(alpha=0.3, axis="x")
+
+
+def _bar_name(name):
+    """A bar's name: in projector mode (large fonts, narrow panels) only 'layer 2' or
+    'layer 3 (output)', the same numbering as the verdicts."""
+    if not style.is_projector() or " (" not in name:
+        return name
+    return name.split(" (")[0] + (" (output)" if name.endswith("output)") else "")
 
 
 def verdict_lines(record):
@@ -197,16 +214,17 @@ def draw_weights(ax, model, small=True, X=None):
         draw_neuron_maps(ax, model, low - pad, high + pad, resolution=16, labels=False)
         ax.set_title("neurons (input → output), weights", y=TITLE_Y)
         return
-    from ...diagnostics import parameter_groups
-    groups = parameter_groups(model)
+    from ...diagnostics import layer_labels, parameter_groups
+    labels = layer_labels(model)              # 'layer 1 (Conv2d 1→8 3x3)': the bars' names
+    groups = {labels.get(key, key): params for key, params in parameter_groups(model).items()}
     for (name, params), color in zip(groups.items(), layer_colors(len(groups))):
         values = np.concatenate([np.asarray(p.data, dtype=float).reshape(-1) for p in params])
         values = values[np.isfinite(values)]
         if not values.size:
             continue
         ax.hist(values, bins=40, histtype="step", linewidth=2, color=color, density=True,
-                label=f"{name}: {values.size:,}")
-    ax.set_title("weights and biases per layer", y=TITLE_Y)
+                label=f"{name.split(' (')[0]}: {values.size:,}")
+    ax.set_title("weights per layer", y=TITLE_Y)
     ax.set_xlabel("value")
     ax.set_yticks([])
     if not ax.patches:

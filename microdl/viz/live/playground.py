@@ -4,6 +4,7 @@
     pg.train(300)                                         # code drives it like the buttons do
     pg.accuracy()                                         # {'train': 0.99, 'test': 0.98}
     pg.show()                                             # the window: play, pause, step, reset
+    pg                                                    # in Jupyter: the same controls as widgets
     python -m microdl playground --dataset moons --layers 8,8 --steps 300 --save pg.png
 
 Data: moons, circles, xor, spiral, gaussian blobs, or your own CSV of x1,x2,label.
@@ -12,6 +13,11 @@ engine) starts again from the seed; the learning rate, batch size, optimizer and
 apply from the next step. The picture: every neuron's output as a heatmap laid out as
 the network (neurons.py), the decision boundary with train and test points, and the
 loss curves.
+
+The playground is a Scene that runs (`endless`): the window (canvas.SceneWindow, with the
+controls in a column on the left), the Jupyter widgets and saving all come from canvas.
+Playing calls tick() (`steps_per_frame` steps), step calls next() (one step), reset is
+an action; keys: space plays / pauses, the right arrow steps, r resets.
 """
 import numpy as np
 
@@ -20,6 +26,7 @@ from ...nn.losses import cross_entropy
 from ...data import blobs, circles, load_points_csv, moons, spirals, train_test_split, xor
 from ...rng import generator
 from ...inference import forward, predict
+from .. import style
 from ..canvas import Control, Scene
 from .playground_view import draw_playground
 
@@ -71,6 +78,10 @@ def _optimizer(name, params, lr, l2):
 class Playground(Scene):
     """A model, its data and its optimizer, trained step by step and drawn (see the module doc)."""
 
+    endless = True               # no frames: it trains while playing
+    controls_at = "left"         # eleven controls: a column beside the picture
+    key_hint = "r: reset"
+
     def __init__(self, dataset="moons", *, csv=None, layers=(8, 8), activation="relu", lr=0.03,
                  batch_size=16, optimizer="adam", l2=0.0, noise=0.15, split=0.5, engine="tensor",
                  points=400, seed=0, steps_per_frame=5, size=(12.8, 7.2), dpi=100):
@@ -89,7 +100,7 @@ class Playground(Scene):
                     Control("split", sorted({0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, float(split)}), float(split), label="train part"),
                     Control("engine", ["tensor", "scalar"], engine)]
         super().__init__(lambda fig, **state: draw_playground(fig, self), controls, size=size, dpi=dpi,
-                         prefer_widgets=True)
+                         prefer_widgets=True, fps=10, actions={"reset": self.reset})
         self.csv, self.points, self.seed, self.steps_per_frame = csv, points, seed, steps_per_frame
         self.layers = layers
         self.reset()
@@ -178,10 +189,27 @@ class Playground(Scene):
     def losses(self):
         return {name: self._scores[name][0] for name in ("train", "test")}
 
+    # --- play, step, keys: the window and the Jupyter widgets call these ---------------------------
+    def next(self):
+        """One training step (the step button, the right arrow)."""
+        return self.train(1)
+
+    def tick(self):
+        """One beat of playing: `steps_per_frame` steps, then a redraw."""
+        return self.train(self.steps_per_frame)
+
+    def on_key(self, key):
+        if key == "r":
+            self.reset()
+
     def show(self, block=True):
-        """The playground window: controls on the left, play / pause / step / reset."""
-        from .playground_controls import PlaygroundWindow
-        return PlaygroundWindow(self).show(block=block)
+        """The window (controls in the house style), or the widgets in Jupyter."""
+        from ..canvas import SceneWindow, in_notebook
+        if in_notebook():
+            return super().show(block=block)
+        with style.context():
+            window = SceneWindow(self)
+        return window.show(block=block)
 
 
 def playground(dataset="moons", **settings):

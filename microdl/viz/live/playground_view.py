@@ -30,7 +30,7 @@ def _boundary(ax, pg):
                    marker=MARKERS[k % len(MARKERS)], edgecolors=style.BLACK, linewidths=1.2, zorder=3)
     scores = pg.accuracy()
     ax.set_title(f"accuracy: train {scores['train']:.0%}, test {scores['test']:.0%}")
-    ax.set_xlabel("white edge: train point, black edge: test point", fontsize=style.font_size())
+    ax.set_xlabel("white edge: train, black: test", fontsize=style.font_size())
     ax.set_ylabel("")
 
 

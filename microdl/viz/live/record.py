@@ -11,7 +11,7 @@ view is about to be redrawn (`measure`).
 """
 import numpy as np
 
-from ...diagnostics import dead_relu_fractions, layer_gradient_norms
+from ...diagnostics import dead_relu_fractions, layer_gradient_norms, layer_labels
 from ...inference import forward, is_scalar_model, outputs_to_array, predict_classes
 from ...autodiff import no_grad
 from ...nn.module import evaluation_mode
@@ -119,9 +119,13 @@ def _dead_relus(model, X):
 def measure(record, model, probe, validation, *, classify=True, threshold=0.0):
     """Before a redraw: gradient norms and dead ReLUs per layer, the accuracy on a sample of
     the training data and on the validation sample (when classifying)."""
-    norms = record.mean_gradients(model)
+    labels = layer_labels(model)        # 'layer 2 (Linear 8→8)': the names lesson 6 uses too
+    norms = {labels.get(key, key): norm for key, norm in record.mean_gradients(model).items()}
     X, y = probe
-    dead = _dead_relus(model, X)
+    dead = {}
+    for key, fraction in _dead_relus(model, X).items():
+        name = labels.get(key, key)
+        dead[name] = max(fraction, dead.get(name, 0.0))
     record.add_health(norms, dead)
     if not classify or X is None or y is None:
         return

@@ -10,18 +10,30 @@ the training loop whether it can wait for a key while paused (`alive`, `wait`).
                       without ipywidgets, an image replaced in place
     OffscreenDisplay  each frame drawn to PNG bytes in memory (benchmarks, tests)
 
-In Jupyter the kernel receives button clicks only between cells, so the buttons replay
-the frames recorded so far; pausing the training itself is done in a window.
+In Jupyter the kernel receives a button click only when no cell is running: the pause
+and step buttons act on training started by view.train(...), which runs beside the
+notebook (background.py); a frame slider replays the frames drawn so far.
 write_animation turns saved frames into a GIF (Pillow) or an MP4 (ffmpeg).
 """
 import time
 from pathlib import Path
 
-from ..canvas import SceneWindow, in_notebook, png_bytes
+from ..canvas import SceneWindow, in_notebook
 from ..canvas.notebook import has_ipywidgets
+from .background import in_training_thread
 
 __all__ = ["open_display", "WindowDisplay", "NotebookDisplay", "OffscreenDisplay", "write_animation",
-           "window_backend"]
+           "window_backend", "save_frame", "frame_png"]
+
+
+def frame_png(view):
+    """The view's current frame as PNG bytes, encoded fast (zlib level 1: a frame is shown
+    once, so a quick encoding beats a small file; level 6 took a quarter of a frame)."""
+    import io
+    buffer = io.BytesIO()
+    view.current_figure().savefig(buffer, format="png", dpi="figure", facecolor="white",
+                                  pil_kwargs={"compress_level": 1})
+    return buffer.getvalue()
 
 
 def window_backend():
@@ -53,7 +65,7 @@ class OffscreenDisplay:
         view.add_listener(self._draw)
 
     def _draw(self, view):
-        self.last_png = png_bytes(view.figure(), tight=False)
+        self.last_png = frame_png(view)
         self.frames += 1
 
     def tick(self):
@@ -111,18 +123,23 @@ class WindowDisplay(OffscreenDisplay):
 class NotebookDisplay(OffscreenDisplay):
     """One output in Jupyter, updated in place (see the module docstring)."""
 
+    def alive(self):
+        """While paused, the loop may wait for a click only in view.train's background thread:
+        in the cell's own thread no click can arrive until the cell ends."""
+        return in_training_thread()
+
     def __init__(self, view):
         from IPython.display import Image, display
         self.view, self.pngs = view, []
         self.widgets = _frame_widgets(self) if has_ipywidgets() else None
         if self.widgets is None:
-            self.handle = display(Image(data=png_bytes(view.figure(), tight=False)), display_id=True)
+            self.handle = display(Image(data=frame_png(view)), display_id=True)
         else:
             display(self.widgets)
         view.add_listener(self._draw)
 
     def _draw(self, view):
-        png = png_bytes(view.figure(), tight=False)
+        png = frame_png(view)
         self.pngs.append(png)
         if self.widgets is None:
             from IPython.display import Image
@@ -137,25 +154,47 @@ class NotebookDisplay(OffscreenDisplay):
 
 
 def _frame_widgets(display):
-    """An image over a slider of the frames drawn so far, with play / pause / step buttons."""
+    """Training buttons over a replay of the frames drawn so far and the image.
+
+    pause / resume and step act on the training loop: they reach it while it runs when it
+    was started by view.train(...) (a background thread, background.py); after a plain
+    fit(..., live=True) cell they arrive when the cell has ended. The frame slider and
+    its play button replay the frames drawn so far."""
     import ipywidgets as widgets
+    view = display.view
     image = widgets.Image(format="png", layout=widgets.Layout(max_width="1280px"))
     slider = widgets.IntSlider(value=0, min=0, max=0, description="frame", continuous_update=True)
-    play = widgets.Play(value=0, min=0, max=0, interval=250, description="play / pause")
-    widgets.jslink((play, "value"), (slider, "value"))
-    widgets.jslink((play, "max"), (slider, "max"))
+    replay = widgets.Play(value=0, min=0, max=0, interval=250, description="replay the frames")
+    widgets.jslink((replay, "value"), (slider, "value"))
+    widgets.jslink((replay, "max"), (slider, "max"))
 
     def show(change):
         if 0 <= change["new"] < len(display.pngs):
             image.value = display.pngs[change["new"]]
     slider.observe(show, names="value")
-    back = widgets.Button(description="\u25c0 step", layout=widgets.Layout(width="6em"))
-    forward = widgets.Button(description="step \u25b6", layout=widgets.Layout(width="6em"))
-    back.on_click(lambda _: setattr(slider, "value", max(0, slider.value - 1)))
-    forward.on_click(lambda _: setattr(slider, "value", min(slider.max, slider.value + 1)))
-    box = widgets.VBox([widgets.HBox([play, back, forward, slider]), image])
-    box.image, box.slider, box.play, box.buttons = image, slider, play, (back, forward)
+    pause = widgets.Button(description="\u23f8 pause", layout=widgets.Layout(width="8em"))
+    step = widgets.Button(description="step \u25b6|", layout=widgets.Layout(width="6em"),
+                          tooltip="train one step, then pause")
+
+    def label():
+        pause.description = "\u25b6 resume" if view.paused else "\u23f8 pause"
+    pause.on_click(lambda _: (view.toggle(), label()))
+    step.on_click(lambda _: (view.step_once(), label()))
+    box = widgets.VBox([widgets.HBox([pause, step, replay, slider]), image])
+    box.image, box.slider, box.replay, box.pause, box.step = image, slider, replay, pause, step
     return box
+
+
+def save_frame(view, step):
+    """Write this step's frame to view.save_to/frame_<step>.png (for the animation at the end)."""
+    from .record import measure
+    view.save_to.mkdir(parents=True, exist_ok=True)
+    path = view.save_to / f"frame_{step:06d}.png"
+    if view.redraws == 0 or view._since_redraw:      # numbers not measured at this step yet
+        measure(view.record, view.model, view.probe, view.validation, classify=view.classify,
+                threshold=view._threshold)
+    view.current_figure().save(path, bbox_inches=None)
+    view.frames_saved.append(path)
 
 
 def write_animation(frames, target, fps):

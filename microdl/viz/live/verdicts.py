@@ -1,10 +1,13 @@
 """Plain-language verdicts on a network's health: numbers in, sentences out (no plotting).
 
-    gradient_verdicts({"0 (Linear)": 2e-9, "2 (Linear)": 0.4})
-    -> ['layer 0 (Linear): gradient 2e-09, 10^8 x smaller than layer 2 (Linear): vanishing.
-         Try relu, or a better initialisation']
-    dead_relu_verdicts({"3 (ReLU)": 0.71})
-    -> ['layer 3 (ReLU): 71 % of ReLUs dead: lower the learning rate or use leaky_relu']
+    gradient_verdicts({"layer 1 (Linear 2→8)": 2e-9, "layer 2 (Linear 8→2, output)": 0.4})
+    -> ['layer 1 (Linear 2→8): gradient 2e-09, 10^8 x smaller than layer 2 (Linear 8→2,
+         output): vanishing. Try relu, or a better initialisation']
+    dead_relu_verdicts({"layer 2 (Linear 8→8)": 0.71})
+    -> ['layer 2 (Linear 8→8): 71 % of its ReLUs dead: lower the learning rate or use leaky_relu']
+
+Layers are named as diagnostics.layer_labels names them (the live view does this); a
+name that does not start with "layer" (a raw key such as "3 (ReLU)") gets "layer " in front.
 
 A layer VANISHES when its gradient is tiny next to the largest layer's (1000x or more)
 or next to nothing at all (< 1e-7): it has stopped learning. It EXPLODES when its
@@ -23,18 +26,24 @@ EXPLODING_GROWTH = 100.0   # or this many times its first value
 DEAD_FRACTION = 0.5        # more dead ReLUs than this is a dying layer
 
 
+def _layer(name):
+    name = str(name)
+    return name if name.startswith("layer ") else f"layer {name}"
+
+
 def _one_layer_gradient(name, norm, largest, largest_name, first):
     """The verdict on one layer's gradient norm, or None when it looks healthy."""
+    name, largest_name = _layer(name), _layer(largest_name)
     if not math.isfinite(norm):
-        return f"layer {name}: gradient is {norm}: exploded. Lower the learning rate 10x"
+        return f"{name}: gradient is {norm}: exploded. Lower the learning rate 10x"
     if norm > EXPLODING_NORM or (first and norm > EXPLODING_GROWTH * first):
         growth = f", {norm / first:.0f}x its first value" if first else ""
-        return (f"layer {name}: gradient {norm:.2g}{growth}: exploding. Lower the learning "
+        return (f"{name}: gradient {norm:.2g}{growth}: exploding. Lower the learning "
                 f"rate or clip gradients")
     if norm < VANISHING_NORM or (largest > 0 and norm < VANISHING_RATIO * largest):
-        than = (f", 10^{round(math.log10(largest / norm))} x smaller than layer {largest_name}"
+        than = (f", 10^{round(math.log10(largest / norm))} x smaller than {largest_name}"
                 if norm > 0 and name != largest_name else "")
-        return (f"layer {name}: gradient {norm:.1g}{than}: vanishing. Try relu, or a better "
+        return (f"{name}: gradient {norm:.1g}{than}: vanishing. Try relu, or a better "
                 f"initialisation")
     return None
 
@@ -59,7 +68,7 @@ def gradient_verdicts(norms, first_norms=None):
 
 def dead_relu_verdicts(fractions, threshold=DEAD_FRACTION):
     """[sentence] for every ReLU layer where more than `threshold` of the units are dead."""
-    return [f"layer {name}: {fraction:.0%} of ReLUs dead: lower the learning rate or use "
+    return [f"{_layer(name)}: {fraction:.0%} of its ReLUs dead: lower the learning rate or use "
             f"leaky_relu".replace("%", " %")
             for name, fraction in fractions.items() if fraction > threshold]
 

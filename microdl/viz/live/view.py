@@ -6,17 +6,21 @@
         view.update(model, loss=loss, step=step)
     view.close()                    # the last frame; the GIF / MP4 when save_every= was given
 
-or simply `train.fit(model, loss_fn, optimizer, (X, y), live=True)`.
+or simply `train.fit(model, loss_fn, optimizer, (X, y), live=True)`, or, in Jupyter, where
+the pause / step buttons must reach a loop that is running (background.py):
 
-A LiveView is a Scene (canvas/scene.py) without controls: every redraw is a `refresh()`,
-which the open views follow (a window, a notebook output). It redraws every `every`
-steps; with every="auto" it measures how long a redraw takes against a training step
-and picks the interval so that redrawing costs at most `budget` (20 %) of the training
-time, and keeps an account so that the first and the last frame fit in that budget too.
+    view = viz.LiveView(X, y)
+    view.train(model, loss_fn, optimizer, (X, y), epochs=200)   # the cell returns at once
+
+A LiveView is a Scene without controls: every redraw is a `refresh()` that the open views
+follow, drawn in place on one figure. It redraws every `every` steps; every="auto" picks
+the interval from the measured redraw and step times so that redrawing costs at most
+`budget` (20 %) of the training time, the first and the last frame included.
 
 Where it is shown (`show=`):
-    "auto"      Jupyter: one output updated in place (with pause / play / step buttons
-                when ipywidgets is installed); a script with a window backend: a window
+    "auto"      Jupyter: one output updated in place (with ipywidgets: pause / play and
+                step buttons that act on training started by view.train(...), and a slider
+                over the frames drawn so far); a script with a window backend: a window
                 (space: pause / play, right arrow: one step); else nothing (headless)
     "window", "notebook", "none"   that one
     "offscreen" draw each frame to an image in memory only (benchmarks, tests)
@@ -32,9 +36,10 @@ import numpy as np
 
 from ..boundary import _ends_in_sigmoid
 from ..canvas import Scene
+from .background import BackgroundTraining, TrainingStopped, in_training_thread
 from .layout import choose_panels, draw_frame
 from .record import LiveRecord, measure, number, sample
-from .showing import open_display
+from .showing import open_display, save_frame
 
 __all__ = ["LiveView"]
 
@@ -44,6 +49,7 @@ PICTURE_POINTS = 300        # points drawn on the decision boundary
 
 class LiveView(Scene):
     """A live training view (see the module docstring)."""
+
 
     def __init__(self, X=None, y=None, *, validation=None, panels="auto", every="auto", budget=0.2,
                  show="auto", save_every=None, save_to="live_frames", save_as=None, class_names=None,
@@ -63,11 +69,12 @@ class LiveView(Scene):
         self.redraws, self.frames_saved, self.redraw_seconds = 0, [], 0.0
         self._display, self._interval, self._since_redraw = None, 1, 0
         self._train_seconds, self._last_return, self._last_redraw_seconds = 0.0, None, 0.0
+        self._stage, self._changed, self._background, self._stop = None, False, None, False
+        self._history = None
         self.attach(X, y, validation)
 
     def __repr__(self):
-        return (f"LiveView({self.record.step} steps, panels={self.panels}, every "
-                f"{self._interval}, {self.redraws} redraws)")
+        return f"LiveView({self.record.step} steps, panels={self.panels}, every {self._interval}, {self.redraws} redraws)"
 
     # --- data ----------------------------------------------------------------------------------
     def attach(self, X=None, y=None, validation=None, replace=True):
@@ -92,10 +99,7 @@ class LiveView(Scene):
             return sample(X, y, PICTURE_POINTS)
         return X, y
 
-    @property
-    def resolution(self):
-        """Grid points per side of the boundary (a scalar model's grid runs through NumPy too)."""
-        return 80
+    resolution = 80      # grid points per side of the boundary (a scalar model's runs through NumPy too)
 
     # --- the training loop calls these -----------------------------------------------------------
     def update(self, model, loss=None, step=None, accuracy=None, epoch=None):
@@ -104,6 +108,9 @@ class LiveView(Scene):
         loss: the step's loss (a Value, a Tensor or a number); step: the step number
         (default: one more than the last); accuracy: the batch's accuracy, when known.
         """
+        if self._stop:
+            self._stop = False
+            raise TrainingStopped(f"training stopped by view.stop() after step {self.record.step}")
         started = time.perf_counter()
         if self._last_return is not None:
             self._train_seconds += started - self._last_return
@@ -113,12 +120,12 @@ class LiveView(Scene):
         self.record.epoch = epoch if epoch is not None else self.record.epoch
         self.last_loss = loss
         self._since_redraw += 1
-        if self._slow or step % max(1, min(self._interval // 10, 50)) == 0:   # ~10 samples a redraw
+        if step % max(1, min(self._interval // 10, 50)) == 0:   # ~10 gradient samples a redraw
             self.record.sample_gradients(model)
         if self._redraw_due():
             self._redraw()
         if self.save_every and step % self.save_every == 0:
-            self._save_frame(step)
+            save_frame(self, step)
         if self._display is not None:
             self._display.tick()
         self._wait_while_paused()
@@ -128,6 +135,7 @@ class LiveView(Scene):
     def log_epoch(self, epoch, val_loss=None, val_accuracy=None, **_):
         """After an epoch: validation results computed by the loop (fit) go on the curves."""
         self.record.epoch = epoch
+        self._changed = True
         if val_loss is not None or val_accuracy is not None:
             self.record.add_validation(self.record.step, val_loss, val_accuracy)
 
@@ -135,7 +143,8 @@ class LiveView(Scene):
         """The last frame, and the animation of saved frames. Returns the animation's path or None."""
         if self.model is None:
             return None
-        self._redraw(final=True)
+        if self._since_redraw or self._changed:        # the last frame, unless it is on screen already
+            self._redraw(final=True)
         if self._display is not None:
             self._display.finish()
         if self.save_every and self.frames_saved:
@@ -144,11 +153,25 @@ class LiveView(Scene):
             return write_animation(self.frames_saved, target, self.fps)
         return None
 
+    def update_in_place(self, fig, **state):
+        """Every frame is drawn in place: layout.draw_frame keeps the Axes between frames."""
+        self.draw(fig)
+        return True
+
+    def current_figure(self):
+        """The view's own Figure with the current state drawn on it. Unlike `figure()` (a new
+        Figure each call), it is made once and redrawn in place: what the displays show."""
+        if self._stage is None:
+            from ..canvas import Figure
+            self._stage = Figure(figsize=self.size, dpi=self.dpi)
+        return self.draw(self._stage)
+
     # --- pause, play, step: keys and buttons call these ------------------------------------------
     def pause(self):
         self.paused = True
         self._steps_to_run = None
-        self.refresh()
+        if not self.running:           # else the training thread draws the paused frame itself
+            self.refresh()
         return self
 
     def play(self):
@@ -170,6 +193,44 @@ class LiveView(Scene):
         elif key == "right":
             self.step_once()
 
+    # --- training beside the notebook, so the buttons work (background.py) ------------------------
+    def train(self, model, loss_fn, optimizer, train_data, background=None, **fit_options):
+        """fit(model, loss_fn, optimizer, train_data, live=self, **fit_options). In Jupyter
+        (or background=True) it runs in a background thread and returns the view at once:
+        the buttons and view.pause() / step_once() / play() / stop() act while it trains,
+        view.wait() returns the History. Elsewhere it runs here and returns the History."""
+        from ...train import fit
+        from ..canvas import in_notebook
+        if self.running:
+            raise RuntimeError("this view is still training: view.wait() or view.stop() first")
+        if not (in_notebook() if background is None else background):
+            self._history = fit(model, loss_fn, optimizer, train_data, live=self, **fit_options)
+            return self._history
+        fit_options.setdefault("progress", False)        # a bar from a thread lands in no cell
+        if isinstance(train_data, (tuple, list)):
+            self.attach(train_data[0], train_data[1], fit_options.get("validation"), replace=False)
+        self._first_update(model)                        # the output opens in this cell
+        self._background = BackgroundTraining(
+            lambda: fit(model, loss_fn, optimizer, train_data, live=self, **fit_options))
+        return self
+
+    @property
+    def running(self):
+        """True while view.train(...) trains in the background."""
+        return self._background is not None and self._background.running
+
+    def wait(self, timeout=None):
+        """Wait for background training to end: its History (None if stopped); after
+        training in the foreground, that History."""
+        return self._history if self._background is None else self._background.wait(timeout)
+
+    def stop(self):
+        """End background training after the current step (fit stops; the view stays)."""
+        if self.running:
+            self._stop = True
+            self.play()
+        return self
+
     # --- inside ------------------------------------------------------------------------------------------
     def _first_update(self, model):
         if self.model is None:
@@ -189,7 +250,7 @@ class LiveView(Scene):
         if self._display is not None:
             self.refresh()                       # every open view draws the new state
         self.redraws += 1
-        self._since_redraw = 0
+        self._since_redraw, self._changed = 0, False
         spent = time.perf_counter() - started
         self.redraw_seconds += spent
         self._last_redraw_seconds = spent
@@ -216,12 +277,6 @@ class LiveView(Scene):
         affordable = self.budget * self._train_seconds
         return self.redraw_seconds + 2 * self._last_redraw_seconds <= affordable
 
-    @property
-    def _slow(self):
-        """Steps slower than 5 ms (a scalar model): sampling gradients every step costs little."""
-        steps = len(self.record.steps) - 1
-        return steps > 0 and self._train_seconds / steps > 0.005
-
     def _choose_interval(self, redraw_seconds):
         """Steps between redraws so that redrawing costs at most `budget` of the time:
         redraw / (redraw + interval * step) <= budget."""
@@ -232,20 +287,12 @@ class LiveView(Scene):
         needed = redraw_seconds * (1 - self.budget) / (self.budget * step_seconds)
         return max(1, math.ceil(needed))
 
-    def _save_frame(self, step):
-        self.save_to.mkdir(parents=True, exist_ok=True)
-        path = self.save_to / f"frame_{step:06d}.png"
-        if self.redraws == 0 or self._since_redraw:      # numbers not measured at this step yet
-            measure(self.record, self.model, self.probe, self.validation, classify=self.classify,
-                    threshold=self._threshold)
-        self.figure().save(path, bbox_inches=None)
-        self.frames_saved.append(path)
-
     def _wait_while_paused(self):
         """Block the training loop while paused (the window or buttons keep working);
         a step request lets exactly one step through."""
-        while self.paused and self._display is not None and self._display.alive():
+        background = in_training_thread()          # a click can come: a window, or the notebook
+        while self.paused and not self._stop and (background or (self._display and self._display.alive())):
             if self._steps_to_run:
                 self._steps_to_run = 0
                 return
-            self._display.wait(0.05)
+            self._display.wait(0.05) if self._display and not background else time.sleep(0.05)
