@@ -142,9 +142,7 @@ def _break_at_jumps(values):
 
 
 def _shade(axes, start, end, kind, x_range, curves):
-    """Shade one region and write what happens there, level, where no curve runs.
-
-    curves: (x, y) pairs already drawn; a narrow region gets a short text (the legend says it all)."""
+    """Shade one region; say what happens there where no curve (x, y) runs (narrow: '≈ 0')."""
     options = _REGION_STYLE[kind]
     axes.axvspan(start, end, color=options["color"], alpha=options["alpha"], lw=0,
                  hatch=options.get("hatch"), zorder=0)
