@@ -112,7 +112,7 @@ def main(argv=None):
 
     from microdl import viz
     predicted = train.predict(model, Xt).argmax(axis=1)
-    save(viz.plot_history(history), args, "training_curves.png",
+    save(viz.plot_history(history, held_out="test"), args, "training_curves.png",
          f"A CNN on {name}: loss and accuracy, training vs test")
     save(viz.plot_confusion_matrix(yt, predicted, classes), args, "confusion_matrix.png",
          "Which classes it confuses (test images)")
