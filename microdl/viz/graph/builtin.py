@@ -21,8 +21,8 @@ from .look import (KEY_COLOR, arrows_title, border_color, edge_color, edge_width
                    legend_entries)
 from .layout import layered_layout
 
-__all__ = ["builtin_layout", "draw_builtin", "render_figure", "figure_bytes", "node_size",
-           "node_sizes", "title_width"]
+__all__ = ["builtin_layout", "draw_builtin", "draw_items", "draw_titles", "render_figure", "figure_bytes",
+           "node_size", "node_sizes", "title_width"]
 
 ROW_SIZE, TITLE_SIZE, OP_SIZE, EDGE_SIZE = style.FONT_SIZE + 1, style.FONT_SIZE + 2, 16, style.FONT_SIZE
 PAD = 0.1         # inches inside a box
@@ -30,9 +30,7 @@ MARGIN = 0.35     # inches around the graph
 FIT_MARGIN = 0.15  # around a graph fitted to a slide or window: room for the halos only
 LINE = 1.45 / 72  # line height per point of font size, in inches
 LEGEND_SIZE = style.FONT_SIZE + 1
-#: when a graph shrinks by s to fit, its arrows' labels shrink by s + LABEL_SPARE only (at
-#: most 1): a label's stretch keeps 0.2 in to spare, and on a slide 12 pt must stay readable
-LABEL_SPARE = 0.1
+LABEL_SPARE = 0.1  # a graph fitted by s: its arrow labels by s + 0.1 (12 pt on a slide; 0.2 in to spare)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -62,13 +60,11 @@ def node_sizes(diagram):
 
 
 def builtin_layout(diagram, sizes=None):
-    """(the layered layout of a diagram in inches, the node sizes it used); `sizes` may
-    reserve more room per node."""
+    """(the layered layout of a diagram in inches, the node sizes it used); `sizes` may reserve more."""
     sizes = sizes or node_sizes(diagram)
     # a label's stretch (its text + 0.3 in) and 0.35 in for the curve after it
     room = [_text_width(e.label, EDGE_SIZE) + 0.65 if e.label else 0.0 for e in diagram.edges]
-    return layered_layout([n.id for n in diagram.nodes],
-                          [(e.source, e.target) for e in diagram.edges],
+    return layered_layout([n.id for n in diagram.nodes], [(e.source, e.target) for e in diagram.edges],
                           sizes, column_gap=0.5, row_gap=0.28, edge_room=room), sizes
 
 
@@ -81,15 +77,14 @@ def title_width(diagram):
 def draw_builtin(fig, diagram, layout, sizes, min_width=0.0, fit=False):
     """Draw a diagram into an empty matplotlib Figure (sets its size: the layout's, but
     at least `min_width` inches, so that the frames of an animation all match).
+    Returns (the graph's Axes, s: how much the graph shrank to fit).
 
-    fit=True keeps the size of `fig` (a Figure or a SubFigure: a slide, a window) and
-    shrinks the graph and legends to fit it when needed; the titles keep their size.
-    """
+    fit=True keeps the size of `fig` (a Figure or a SubFigure: a slide, a window) and shrinks
+    the graph (and the legends, if wider than it) to fit when needed; the titles keep their size."""
     boxes, arrows = legend_entries(diagram)
     arrows_heading = arrows_title(diagram)
     legend_w = max(_legend_width(boxes), _legend_width(arrows), _text_width(arrows_heading, LEGEND_SIZE) + 0.6)
     margin = FIT_MARGIN if fit else MARGIN
-    graph_w = max(layout.width + 2 * margin, legend_w)
     top = 0.35 + (style.TITLE_SIZE + 4) * LINE + (style.TITLE_SIZE * LINE if diagram.subtitle else 0)
     bottom = 4 * 0.42 + 0.15  # two legends of one row, each with a title
     graph_h = layout.height + 2 * margin
@@ -98,8 +93,8 @@ def draw_builtin(fig, diagram, layout, sizes, min_width=0.0, fit=False):
         legend_s = min(1.0, width / legend_w)  # the legends shrink only if they are wider than the figure
         s = min(1.0, width / (layout.width + 2 * margin), (height - top - bottom * legend_s) / graph_h)
     else:
-        width, height, s = max(graph_w, title_width(diagram), min_width), top + graph_h + bottom, 1.0
-        legend_s = 1.0
+        width = max(layout.width + 2 * margin, legend_w, title_width(diagram), min_width)
+        height, s, legend_s = top + graph_h + bottom, 1.0, 1.0
         fig.set_size_inches(width, height)
     fig.patch.set_facecolor("white")
     ax = fig.add_axes([0, bottom * legend_s / height, 1, (height - top - bottom * legend_s) / height])
@@ -108,16 +103,22 @@ def draw_builtin(fig, diagram, layout, sizes, min_width=0.0, fit=False):
     ax.set_xlim(layout.width / 2 - area_w / 2, layout.width / 2 + area_w / 2)
     ax.set_ylim(layout.height / 2 + area_h / 2, layout.height / 2 - area_h / 2)  # y grows downward
 
+    draw_items(ax, diagram, layout, sizes, s)
+    draw_titles(fig, diagram, width, height)
+    _draw_legends(fig, boxes, arrows, arrows_heading, height / legend_s, legend_s)
+    return ax, s
+
+
+def draw_items(ax, diagram, layout, sizes, s=1.0):
+    """The arrows and boxes of a diagram on `ax` (s: how much points shrink to fit)."""
     shapes = {n.id: (n, layout.positions[n.id], sizes[n.id]) for n in diagram.nodes}
     for edge, (path, label_at) in zip(diagram.edges, _edge_paths(diagram, layout, shapes)):
         _draw_edge(ax, edge, path, label_at, diagram.grad_scale, s)
     for node, (x, y), size in shapes.values():
         _draw_node(ax, node, x, y, size, s)
-    _draw_titles(fig, diagram, width, height)
-    _draw_legends(fig, boxes, arrows, arrows_heading, height / legend_s, legend_s)
 
 
-def _draw_titles(fig, diagram, width, height):
+def draw_titles(fig, diagram, width, height):
     """The title and subtitle, made smaller only if they are wider than the figure."""
     t = min(1.0, width / title_width(diagram))
     fig.text(0.5, 1 - 0.25 / height, diagram.title, ha="center", va="top",
