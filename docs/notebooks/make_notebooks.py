@@ -165,7 +165,7 @@ lesson("09_mnist", "Lesson 9: a CNN on Fashion-MNIST",
             "                      nn.Flatten(), nn.Linear(8 * 14 * 14, len(classes), seed=1))\n"
             "history = train.fit(model, losses.cross_entropy, optim.Adam(model.parameters(), lr=2e-3),\n"
             "                    (X, y), epochs=2, batch_size=64, seed=0, validation=(Xt, yt))"),
-       code("viz.plot_history(history)", "figure"),
+       code("viz.plot_history(history, held_out=\"test\")   # validation=(Xt, yt): the test images", "figure"),
        code("predicted = train.predict(model, Xt).argmax(axis=1)\n"
             "viz.plot_confusion_matrix(yt, predicted, classes)", "figure"),
        code("wrong = predicted != yt\n"
