@@ -96,25 +96,74 @@ def cmd_run(args):
 
 
 def cmd_graph(args):
-    from .expression import evaluate, parse_values
-    try:
-        root = evaluate(args.expression, parse_values(args.values))
-    except (SyntaxError, NameError, ValueError, TypeError) as error:
-        raise SystemExit(f"microdl graph: {error}") from None
-    root.label = root.label or args.label
-    root.backward()
     out = Path(args.out)
     if out.suffix.lower() not in (".svg", ".png", ".pdf", ".dot", ".gv"):
-        raise SystemExit(f"microdl graph: --out {out} needs a .svg, .png, .pdf or .dot suffix")
+        _refuse(f"microdl graph: --out {out} needs a .svg, .png, .pdf or .dot suffix")
+    if args.max_nodes < 1:
+        _refuse(f"microdl graph: --max-nodes must be at least 1, got {args.max_nodes}")
+    root = _graph_root(args)
     _check_writable(out.parent)
     from .viz import draw_graph
-    drawing = draw_graph(root, show_local=args.local, renderer=args.renderer)
-    path = drawing.save(out)
+    try:
+        drawing = draw_graph(root, show_local=args.local, renderer=args.renderer,
+                             collapse=args.collapse, max_nodes=args.max_nodes)
+    except ValueError as error:   # more boxes than --max-nodes
+        _refuse(f"microdl graph: {_too_many_boxes(error, args.max_nodes)}")
+    try:
+        path = drawing.save(out)
+    except OSError as error:
+        _refuse(f"microdl graph: cannot write {out}: {error.strerror or error}")
     print(f"{args.label} = {args.expression} = {root.data:.6g}")
     for leaf in sorted((n for n in _leaves(root) if n.label), key=lambda n: n.label):
         print(f"  d{args.label}/d{leaf.label} = {leaf.grad:.6g}")
     print(f"saved {path} ({drawing.renderer} renderer)")
     return 0
+
+
+def _graph_root(args):
+    """The expression's Value after backward(); any trouble is one line on stderr, exit 2.
+
+    Inf or nan on the way (a division by zero, log of a negative number) is refused too:
+    a picture full of inf explains nothing; the engine's RuntimeWarning says where.
+    """
+    import warnings
+    from .expression import evaluate, parse_values
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)
+            root = evaluate(args.expression, parse_values(args.values))
+            root.label = root.label or args.label
+            root.backward()
+    except RuntimeWarning as warning:
+        _refuse(f"microdl graph: {warning} (in {_quoted(args.expression)})")
+    except (SyntaxError, NameError, ValueError, TypeError, ArithmeticError) as error:
+        _refuse(f"microdl graph: {error}")
+    except (RecursionError, MemoryError):
+        _refuse(f"microdl graph: the expression {_quoted(args.expression)} is too large or "
+                f"nested too deeply; draw a smaller one")
+    return root
+
+
+def _too_many_boxes(error, max_nodes):
+    """draw_graph's 'too many boxes' error, told in the command line's own options."""
+    import re
+    found = re.search(r"needs ([\d,]+) boxes", str(error))
+    if found is None:
+        return str(error)
+    return (f"this graph needs {found.group(1)} boxes, more than --max-nodes {max_nodes}: draw a "
+            f"shorter expression, or raise the limit (--max-nodes {found.group(1).replace(',', '')}); "
+            f"with dotted names (N1.w0, N1.b), --collapse neuron draws one box per neuron")
+
+
+def _quoted(text, limit=60):
+    text = " ".join(text.split())
+    return repr(text if len(text) <= limit else text[:limit - 3] + "...")
+
+
+def _refuse(message):
+    """A bad command line or expression: one line on stderr, exit status 2 (as argparse)."""
+    print(message.replace("\n", " "), file=sys.stderr)
+    raise SystemExit(2)
 
 
 def _leaves(root):
@@ -267,12 +316,17 @@ def build_parser():
     run.set_defaults(func=cmd_run)
     graph = sub.add_parser("graph", help='draw an expression\'s graph: microdl graph "a*b + c.tanh()" '
                                          '--values a=2,b=-3,c=0.5 --out g.svg')
-    graph.add_argument("expression", help="e.g. \"a*b + c.tanh()\"")
+    graph.add_argument("expression", help="e.g. \"a*b + c.tanh()\" (one starting with - "
+                                           "works too: \"-a*b\", or after --)")
     graph.add_argument("--values", default="", help="name=number pairs, e.g. a=2,b=-3,c=0.5")
     graph.add_argument("--out", default="graph.svg", help="output file: .svg, .png, .pdf or .dot")
     graph.add_argument("--label", default="L", help="name of the result (default L)")
     graph.add_argument("--local", action="store_true", help='write "local x upstream" on each edge')
     graph.add_argument("--renderer", choices=["auto", "graphviz", "builtin"], default="auto")
+    graph.add_argument("--max-nodes", type=int, default=300, metavar="N",
+                       help="refuse to draw more boxes than this (default 300)")
+    graph.add_argument("--collapse", choices=["neuron", "layer"],
+                       help="one box per neuron (names N1.w0, N1.b) or per layer (L1.N1.w0)")
     graph.set_defaults(func=cmd_graph)
     doctor = sub.add_parser("doctor", help="check the installation")
     doctor.set_defaults(func=cmd_doctor)
@@ -283,11 +337,40 @@ def build_parser():
 
 def main(argv=None):
     parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(_expression_after_dashes(argv))
     if args.command is None:
         parser.print_help()
         return 0
     return args.func(args)
+
+
+#: the graph command's options that take a value: the word after them is that value
+_GRAPH_VALUE_OPTIONS = ("--values", "--out", "--label", "--renderer", "--max-nodes", "--collapse")
+
+
+def _expression_after_dashes(argv):
+    """`graph "-a*b"`: argparse reads a word starting with - as an option. Move such a word
+    (not an option of graph, not an option's value) behind `--`, where it is the expression."""
+    if not argv or argv[0] != "graph" or "--" in argv:
+        return argv
+    options, expressions, i = [argv[0]], [], 1
+    while i < len(argv):
+        word = argv[i]
+        if word in _GRAPH_VALUE_OPTIONS and i + 1 < len(argv):
+            options += argv[i:i + 2]
+            i += 2
+            continue
+        (expressions if word.startswith("-") and not _is_graph_option(word) else options).append(word)
+        i += 1
+    return options + ["--", *expressions] if expressions else argv
+
+
+def _is_graph_option(word):
+    """An option of graph as argparse reads it: exact, --name=value, or a prefix of one name."""
+    name = word.split("=", 1)[0]
+    known = (*_GRAPH_VALUE_OPTIONS, "--local", "--help")
+    return word == "-h" or (len(name) > 2 and any(option.startswith(name) for option in known))
 
 
 if __name__ == "__main__":
