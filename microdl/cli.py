@@ -9,9 +9,14 @@
     draw            a drawing pad: draw, and a small CNN names it (--strokes F.json --save pad.png)
 
 Each lesson's script is a file in the repository's demos/ folder, demos/NN_name.py.
+
+`graph` refuses what it cannot draw (a bad expression or --values, a division by zero,
+an overflow, nesting Python cannot parse, more boxes than --max-nodes, an unwritable
+--out) with one line on stderr and exit status 2, as argparse does for a bad option.
 """
 import argparse
 import importlib.util
+import math
 import os
 import sys
 import time
@@ -107,10 +112,14 @@ def cmd_graph(args):
     try:
         drawing = draw_graph(root, show_local=args.local, renderer=args.renderer,
                              collapse=args.collapse, max_nodes=args.max_nodes)
+        path = drawing.save(out)
     except ValueError as error:   # more boxes than --max-nodes
         _refuse(f"microdl graph: {_too_many_boxes(error, args.max_nodes)}")
-    try:
-        path = drawing.save(out)
+    except RuntimeError as error:  # Graphviz's dot missing, or failing
+        if "not on the PATH" in str(error):
+            _refuse("microdl graph: --renderer graphviz needs Graphviz's dot program, which is not "
+                    "on the PATH; install graphviz, or use --renderer builtin (or auto)")
+        _refuse(f"microdl graph: {error}")
     except OSError as error:
         _refuse(f"microdl graph: cannot write {out}: {error.strerror or error}")
     print(f"{args.label} = {args.expression} = {root.data:.6g}")
@@ -131,9 +140,10 @@ def _graph_root(args):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", RuntimeWarning)
-            root = evaluate(args.expression, parse_values(args.values))
+            root = evaluate(args.expression, parse_values(",".join(args.values)))
             root.label = root.label or args.label
             root.backward()
+        _refuse_overflow(root, args.expression)
     except RuntimeWarning as warning:
         _refuse(f"microdl graph: {warning} (in {_quoted(args.expression)})")
     except (SyntaxError, NameError, ValueError, TypeError, ArithmeticError) as error:
@@ -142,6 +152,17 @@ def _graph_root(args):
         _refuse(f"microdl graph: the expression {_quoted(args.expression)} is too large or "
                 f"nested too deeply; draw a smaller one")
     return root
+
+
+def _refuse_overflow(root, expression):
+    """A product of huge numbers overflows to inf without a warning: refuse it too."""
+    from .autodiff import topological_order
+    for node in topological_order(root):
+        for what, number in (("value", node.data), ("gradient", node.grad)):
+            if not math.isfinite(number):
+                where = f"'{node._op}'" if node._op else f"the leaf {node.label or 'constant'}"
+                _refuse(f"microdl graph: the {what} at {where} is {number} (a float holds at most "
+                        f"about 1.8e308), in {_quoted(expression)}")
 
 
 def _too_many_boxes(error, max_nodes):
@@ -318,7 +339,8 @@ def build_parser():
                                          '--values a=2,b=-3,c=0.5 --out g.svg')
     graph.add_argument("expression", help="e.g. \"a*b + c.tanh()\" (one starting with - "
                                            "works too: \"-a*b\", or after --)")
-    graph.add_argument("--values", default="", help="name=number pairs, e.g. a=2,b=-3,c=0.5")
+    graph.add_argument("--values", action="append", default=[],
+                       help="name=number pairs, e.g. a=2,b=-3,c=0.5 (may be repeated)")
     graph.add_argument("--out", default="graph.svg", help="output file: .svg, .png, .pdf or .dot")
     graph.add_argument("--label", default="L", help="name of the result (default L)")
     graph.add_argument("--local", action="store_true", help='write "local x upstream" on each edge')

@@ -146,11 +146,15 @@ def _apply(node, operands, leaves, text):
 
 def _literal(number):
     try:
-        return float(number)  # a float at once: 9**9**9 is then float arithmetic, never a bignum
+        value = float(number)  # a float at once: 9**9**9 is then float arithmetic, never a bignum
     except OverflowError:
         digits = int(number.bit_length() * math.log10(2)) + 1  # str() of a huge int is refused
         raise ExpressionError(f"a number in the expression has about {digits:,} digits: too large "
                               f"for a float (at most about 1.8e308)") from None
+    if not math.isfinite(value):  # 1e999 reads as inf
+        raise ExpressionError("a number in the expression is too large for a float (at most "
+                              "about 1.8e308)")
+    return value
 
 
 def _constant_arithmetic(op, left, right):

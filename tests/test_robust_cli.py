@@ -26,6 +26,10 @@ HOSTILE = {
     "log of a negative number": ("(-a).log()", "log"),
     "a complex constant": ("a*(-8)**0.5", "not a real number"),
     "a string": ("a*'x'", "not allowed"),
+    "a literal that reads as inf": ("1e999*a", "too large for a float"),
+    "a product that overflows silently": ("(a*1e200)*(a*1e200)", "is inf"),
+    "a null character": ("a\x00", "cannot read"),
+    "too many arguments": ("a.leaky_relu(1, 2)", "arguments"),
     "a bare method": ("a.tanh", "parentheses"),
 }
 
@@ -63,6 +67,14 @@ def test_hostile_expressions_exit_2_with_one_line(case, capsys, tmp_path):
 def test_bad_values_exit_2_with_one_line(values, message, capsys, tmp_path):
     err = refusal(capsys, "graph", "a*2", "--values", values, "--out", str(tmp_path / "g.dot"))
     assert message in err
+
+
+def test_repeated_values_options_add_up_and_a_name_given_twice_is_refused(capsys, tmp_path):
+    out = str(tmp_path / "g.dot")
+    assert cli.main(["graph", "a*b", "--values", "a=2", "--values", "b=-3", "--out", out]) == 0
+    assert "dL/da = -3" in capsys.readouterr().out
+    assert "'a' is given twice" in refusal(capsys, "graph", "a*b", "--values", "a=2,b=1",
+                                           "--values", "a=3", "--out", out)
 
 
 def test_max_nodes_and_collapse_options(capsys, tmp_path):
@@ -133,3 +145,14 @@ def test_random_input_never_raises(expression, values, tmp_path, capsys):
             return
     assert code in (0, 2)
     capsys.readouterr()
+
+
+def test_output_and_renderer_problems_exit_2_with_one_line(capsys, tmp_path, monkeypatch):
+    (tmp_path / "folder.svg").mkdir()
+    assert "cannot write" in refusal(capsys, "graph", "a", "--values", "a=1",
+                                     "--out", str(tmp_path / "folder.svg"))
+    assert "needs a .svg" in refusal(capsys, "graph", "a", "--values", "a=1",
+                                     "--out", str(tmp_path / "g.txt"))
+    monkeypatch.setattr("shutil.which", lambda name: None)       # no Graphviz installed
+    assert "--renderer builtin" in refusal(capsys, "graph", "a", "--values", "a=1", "--renderer",
+                                           "graphviz", "--out", str(tmp_path / "g.svg"))
