@@ -107,7 +107,10 @@ def cmd_graph(args):
     if args.max_nodes < 1:
         _refuse(f"microdl graph: --max-nodes must be at least 1, got {args.max_nodes}")
     root = _graph_root(args)
-    _check_writable(out.parent)
+    try:
+        _check_writable(out.parent)
+    except SystemExit as refusal:   # the shared check's message, with graph's exit status
+        _refuse(f"microdl graph: {str(refusal.code).removeprefix('microdl: ')}")
     from .viz import draw_graph
     try:
         drawing = draw_graph(root, show_local=args.local, renderer=args.renderer,

@@ -153,6 +153,8 @@ def test_output_and_renderer_problems_exit_2_with_one_line(capsys, tmp_path, mon
                                      "--out", str(tmp_path / "folder.svg"))
     assert "needs a .svg" in refusal(capsys, "graph", "a", "--values", "a=1",
                                      "--out", str(tmp_path / "g.txt"))
+    assert "cannot create the folder" in refusal(capsys, "graph", "a", "--values", "a=1",
+                                                 "--out", "/proc/forbidden/g.svg")
     monkeypatch.setattr("shutil.which", lambda name: None)       # no Graphviz installed
     assert "--renderer builtin" in refusal(capsys, "graph", "a", "--values", "a=1", "--renderer",
                                            "graphviz", "--out", str(tmp_path / "g.svg"))
