@@ -32,10 +32,13 @@ class LastGoodStep:
         self.optimizer = optimizer
         self.saved = None        # nothing to undo before the first step
         self.stepping = False    # True from save() until the step's iteration is recorded
+        self.iterations_before = 0
 
-    def save(self):
+    def save(self, iterations_before=0):
+        """Copy the state before a step; `iterations_before`: how many steps were recorded."""
         self.saved = ([_copy(p.data) for p in self.parameters], [b.copy() for b in self.buffers],
                       _optimizer_state(self.optimizer))
+        self.iterations_before = iterations_before
         self.stepping = True
 
     def restore(self):

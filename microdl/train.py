@@ -159,16 +159,16 @@ class _Run:
         for Xb, yb in loader:
             outputs = forward(self.model, Xb)
             loss = self.loss_fn(outputs, yb)
+            self.optimizer.zero_grad()
+            loss.backward()           # first: it explains a loss that is not one number
             value = _number(loss)
             if not math.isfinite(value):
                 self.stop(value, epoch, Xb, yb, outputs)
                 return None
-            self.optimizer.zero_grad()
-            loss.backward()
             if self.track_gradients:
                 for name, norm in layer_gradient_norms(self.model).items():
                     self.history.grad_norms.setdefault(name, []).append(norm)
-            self.last_good.save()     # to undo this step (Ctrl-C in it, or a nan loss after it)
+            self.last_good.save(len(history["loss"]))  # to undo this step (Ctrl-C, nan after it)
             self.optimizer.step()
 
             n = len(Xb)
@@ -215,8 +215,11 @@ class _Run:
     def interrupted(self, epoch, epochs):
         """Ctrl-C: undo a step cut in the middle, mark the history, say so in one line."""
         import sys
+        finished = self.last_good.iterations_before if self.last_good.stepping else None
         if self.last_good.stepping:
             self.last_good.restore()
+            for values in (*self.history.iteration.values(), *self.history.grad_norms.values()):
+                del values[finished:]   # a record begun for the undone step
         done = len(self.history.iteration["loss"])
         self.history.interrupted = True
         self.history.stopped = (f"interrupted (Ctrl-C) in epoch {epoch}/{epochs} after "

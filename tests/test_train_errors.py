@@ -275,8 +275,9 @@ def test_ctrl_c_inside_a_step_undoes_that_step(data, make_model, capsys):
     model = make_model()
     opt = InterruptedSGD(model.parameters(), 3, lr=0.1, momentum=0.9)
     history = train.fit(model, losses.cross_entropy, opt, data, epochs=10, batch_size=None,
-                        progress=False, shuffle=False)
+                        progress=False, shuffle=False, track_gradients=True)
     assert history.interrupted and len(history.iteration["loss"]) == 2
+    assert history.grad_norms and all(len(norms) == 2 for norms in history.grad_norms.values())
     for got, expected in zip(weights(model), reference_weights(make_model, data, 2)):
         np.testing.assert_array_equal(got, expected)
     assert capsys.readouterr().err.startswith("fit: interrupted")
