@@ -376,19 +376,20 @@ _GRAPH_VALUE_OPTIONS = ("--values", "--out", "--label", "--renderer", "--max-nod
 
 def _expression_after_dashes(argv):
     """`graph "-a*b"`: argparse reads a word starting with - as an option. Move such a word
-    (not an option of graph, not an option's value) behind `--`, where it is the expression."""
+    (not an option of graph, not an option's value) behind `--`, where it is the expression,
+    and join each option to its value (`--values=-x=1`: argparse would take -x=1 for an option)."""
     if not argv or argv[0] != "graph" or "--" in argv:
         return argv
     options, expressions, i = [argv[0]], [], 1
     while i < len(argv):
         word = argv[i]
         if word in _GRAPH_VALUE_OPTIONS and i + 1 < len(argv):
-            options += argv[i:i + 2]
+            options.append(f"{word}={argv[i + 1]}")
             i += 2
             continue
         (expressions if word.startswith("-") and not _is_graph_option(word) else options).append(word)
         i += 1
-    return options + ["--", *expressions] if expressions else argv
+    return options + (["--", *expressions] if expressions else [])
 
 
 def _is_graph_option(word):
