@@ -143,7 +143,7 @@ def _graph_root(args):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", RuntimeWarning)
-            root = evaluate(args.expression, parse_values(",".join(args.values)))
+            root = evaluate(args.expression, parse_values(",".join(_values_texts(args.values))))
             root.label = root.label or args.label
             root.backward()
         _refuse_overflow(root, args.expression)
@@ -155,6 +155,11 @@ def _graph_root(args):
         _refuse(f"microdl graph: the expression {_quoted(args.expression)} is too large or "
                 f"nested too deeply; draw a smaller one")
     return root
+
+
+def _values_texts(values):
+    """The --values given; argparse turns --values=-- into [] (it drops a "--"): put it back."""
+    return [text if isinstance(text, str) else "--" for text in values]
 
 
 def _refuse_overflow(root, expression):
@@ -378,11 +383,14 @@ def _expression_after_dashes(argv):
     """`graph "-a*b"`: argparse reads a word starting with - as an option. Move such a word
     (not an option of graph, not an option's value) behind `--`, where it is the expression,
     and join each option to its value (`--values=-x=1`: argparse would take -x=1 for an option)."""
-    if not argv or argv[0] != "graph" or "--" in argv:
+    if not argv or argv[0] != "graph":
         return argv
     options, expressions, i = [argv[0]], [], 1
     while i < len(argv):
         word = argv[i]
+        if word == "--":              # the user's own: the words after it are the expression
+            expressions += argv[i + 1:]
+            break
         if word in _GRAPH_VALUE_OPTIONS and i + 1 < len(argv):
             options.append(f"{word}={argv[i + 1]}")
             i += 2

@@ -57,6 +57,8 @@ def test_hostile_expressions_exit_2_with_one_line(case, capsys, tmp_path):
 
 
 @pytest.mark.parametrize("values, message", [
+    ("--", "not name=number"),
+    ("-x=1", "not name=number"),
     ("a=1,a=2", "'a' is given twice"),
     ("ﬁ=1,fi=2", "'fi' is given twice"),        # NFKC: the ligature is fi, as in Python
     ("a=inf", "not a finite number"),
@@ -100,6 +102,7 @@ def test_max_nodes_and_collapse_options(capsys, tmp_path):
     ["graph", "--values", "a=2,b=-3", "-a*b"],
     ["graph", "--val=a=2,b=-3", "-a*b", "--local"],
     ["graph", "--values", "a=2,b=-3", "--", "-a*b"],
+    ["graph", "--values", "a=2,b=-3", "-a*b", "--"],
     ["graph", "--a*b", "--values", "a=2,b=-3"],               # --a*b is -(-a)*b
 ])
 def test_expression_starting_with_minus(argv, capsys, tmp_path):
