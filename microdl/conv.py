@@ -5,8 +5,9 @@ conv2d is im2col + one matrix multiply (one per group), on images stored batch-l
 W (F, C*KH*KW) @ cols comes out as (F, Ho, Wo, N), returned as an (N, F, Ho, Wo) *view*
 of that memory. The next layer reads it batch-last again without a copy, and NumPy
 keeps the layout through elementwise ops (relu). Shapes are always NCHW; only the
-strides differ. The backward scatter-adds the column gradients back (col2im) with one
-strided slice per kernel offset.
+strides differ. The backward adds each kernel offset's input gradient, W[:, :, i, j]^T g,
+into its strided window of the padded input (`_scatter_input_gradient`). The large
+buffers come from `workspace.py` (reused between steps, so no page faults).
 
 Max and average pooling live in `pooling.py`; they are re-exported here, so
 `microdl.conv.max_pool2d` keeps working.
@@ -16,6 +17,7 @@ import numpy as np
 from .pooling import avg_pool2d, max_pool2d
 from .sliding_windows import (PADDING_MODES, _batch_last_padded, _check_nchw, _output_length, _pair,
                               _positive_pair, _unpad_to_nchw, _windows)
+from . import workspace
 from .tensor import Tensor
 
 __all__ = ["conv2d", "max_pool2d", "avg_pool2d"]
@@ -79,27 +81,28 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1, 
     wo = _output_length("conv2d", w, kw, stride[1], pads[1], dilation[1])
 
     buf = _batch_last_padded(x.data, pads, mode=padding_mode)    # (C, Hp, Wp, N)
-    cols = np.empty((c, kh, kw, ho, wo, n), dtype=buf.dtype)
+    cols = workspace.empty((c, kh, kw, ho, wo, n), buf.dtype)    # reused memory: no page faults
     for i, j, window in _windows(buf, (kh, kw), stride, (ho, wo), dilation):
         cols[:, i, j] = window
+    del buf                                                       # the columns hold what it held
     cols = cols.reshape(groups, c // groups * kh * kw, ho * wo * n)  # im2col, per group
     w3 = weight.data.reshape(groups, f // groups, -1)            # (G, F/G, C/G*KH*KW)
-    out = _per_group(w3, cols).reshape(f, ho * wo * n)           # (F, Ho*Wo*N)
+    out = workspace.empty((groups, f // groups, ho * wo * n), np.result_type(w3.dtype, cols.dtype))
+    out = _per_group(w3, cols, out=out)
+    out = out.reshape(f, ho * wo * n)                            # (F, Ho*Wo*N)
     if bias is not None:
         out += bias.data[:, None]
     out = out.reshape(f, ho, wo, n).transpose(3, 0, 1, 2)         # (N, F, Ho, Wo) view
-    needs_dx, buf_shape = x.requires_grad, buf.shape
+    needs_dx, buf_shape = x.requires_grad, _padded_shape(x.shape, pads)
 
     def local(g):                                                 # g: (N, F, Ho, Wo)
         g3 = g.transpose(1, 2, 3, 0).reshape(groups, f // groups, -1)  # (G, F/G, Ho*Wo*N)
         dw = _per_group(g3, cols, transpose_b=True).reshape(weight.shape)  # dL/dW = g cols^T
         db = g3.sum(axis=2).reshape(f) if bias is not None else None
         dx = None
-        if needs_dx:                                              # dL/dcols = W^T g, then col2im
-            dcols = _per_group(w3, g3, transpose_a=True).reshape(c, kh, kw, ho, wo, n)
-            dbuf = np.zeros(buf_shape, dtype=dcols.dtype)
-            for i, j, window in _windows(dbuf, (kh, kw), stride, (ho, wo), dilation):
-                window += dcols[:, i, j]                          # scatter-add (col2im)
+        if needs_dx:
+            dbuf = workspace.zeros(buf_shape, np.result_type(weight.dtype, g3.dtype))
+            _scatter_input_gradient(dbuf, weight.data, g3, stride, (ho, wo), dilation)
             dx = _unpad_to_nchw(dbuf, x.shape, pads, padding_mode)
         return dx, dw, db
 
@@ -107,7 +110,35 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1, 
     return Tensor._make(out, inputs, "conv2d", local if bias is not None else lambda g: local(g)[:2])
 
 
-def _per_group(a, b, transpose_a=False, transpose_b=False):
+def _padded_shape(x_shape, pads):
+    """(C, Hp, Wp, N): the shape of the padded batch-last buffer of an (N, C, H, W) input."""
+    n, c, h, w = x_shape
+    return c, h + sum(pads[0]), w + sum(pads[1]), n
+
+
+def _per_group(a, b, transpose_b=False, out=None):
     """a[g] @ b[g] for each group g, as 2-D products (BLAS reads a transpose for free)."""
-    products = [(a_g.T if transpose_a else a_g) @ (b_g.T if transpose_b else b_g) for a_g, b_g in zip(a, b)]
-    return products[0][None] if len(products) == 1 else np.stack(products)
+    if out is None:
+        out = np.empty((len(a), a.shape[1], b.shape[1 if transpose_b else 2]),
+                       np.result_type(a.dtype, b.dtype))
+    for a_g, b_g, out_g in zip(a, b, out):
+        np.matmul(a_g, b_g.T if transpose_b else b_g, out=out_g)
+    return out
+
+
+def _scatter_input_gradient(dbuf, weight, g3, stride, out_size, dilation):
+    """dL/dx into the padded batch-last buffer dbuf (C, Hp, Wp, N), one kernel offset at a time.
+
+    Offset (i, j) read the window of inputs it saw times W[:, :, i, j], so that window gets
+    W[:, :, i, j]^T g back (added: windows overlap). One offset's product, (C/G, Ho*Wo*N),
+    stays in the CPU cache while it is added, instead of all KH*KW of them at once (col2im).
+    """
+    groups, f_g = g3.shape[:2]
+    c_g, kh, kw = weight.shape[1:]
+    shape = (c_g,) + tuple(out_size) + (g3.shape[2] // (out_size[0] * out_size[1]),)
+    product = workspace.empty((c_g, g3.shape[2]), dbuf.dtype)
+    for i, j, window in _windows(dbuf, (kh, kw), stride, out_size, dilation):
+        for group in range(groups):
+            w_ij = weight[group * f_g:(group + 1) * f_g, :, i, j]  # (F/G, C/G)
+            np.matmul(w_ij.T, g3[group], out=product)
+            window[group * c_g:(group + 1) * c_g] += product.reshape(shape)

@@ -75,7 +75,7 @@ def cross_entropy(input, target, *, weight=None, ignore_index=-100, reduction="m
     scale = _reduction_scale(reduction, divisor)
 
     def local(g):                                               # g: a number, or (N, d1, ...)
-        g_rows = np.reshape(g, -1)[:, None] * scale             # (M, 1), or (1, 1)
+        g_rows = (np.reshape(g, -1)[:, None] * scale).astype(logits.dtype, copy=False)  # (M, 1): no float64 creeping in
         d = g_rows * (q.sum(axis=1, keepdims=True) * np.exp(log_p) - q)
         return (_classes_back(d, input.shape),)
     if reduction == "none":

@@ -11,6 +11,7 @@ import numpy as np
 
 from .sliding_windows import (_batch_last_padded, _check_nchw, _output_length, _pair, _positive_pair,
                               _unpad_to_nchw, _windows)
+from . import workspace
 from .tensor import Tensor
 
 __all__ = ["max_pool2d", "avg_pool2d"]
@@ -81,11 +82,14 @@ def _pool(op, x, kernel_size, stride, padding, dilation, ceil_mode, averaging=No
 
     def local(g):                                                 # g: (N, C, Ho, Wo)
         g = g.transpose(1, 2, 3, 0)                               # (C, Ho, Wo, N), like out
-        dbuf = np.zeros(buf.shape, dtype=buf.dtype)
+        dbuf = workspace.zeros(buf.shape, buf.dtype)
         share = None if is_max else g / divisor                   # d mean / d x = 1 / divisor
         for k, (_, _, dwindow) in enumerate(_windows(dbuf, kernel, stride, out_size, dilation)):
+            if is_max and not overlapping:                        # only the max gets the gradient
+                np.multiply(g, first_max == k, out=dwindow)
+                continue
             if is_max:
-                share = g * (first_max == k)                      # only the max gets the gradient
+                share = g * (first_max == k)
             if overlapping:
                 dwindow += share
             else:
@@ -98,7 +102,8 @@ def _pool(op, x, kernel_size, stride, padding, dilation, ceil_mode, averaging=No
 
 def _window_max(windows):
     """Elementwise max over the window views, and the index of the first view holding it."""
-    out = windows[0].copy()                                       # (C, Ho, Wo, N)
+    out = workspace.empty_like(windows[0])                        # (C, Ho, Wo, N)
+    np.copyto(out, windows[0])
     index_type = np.min_scalar_type(len(windows) - 1).type        # uint8 up to 256 cells, then wider
     first_max = np.zeros(out.shape, dtype=index_type)
     for k, window in enumerate(windows[1:], 1):

@@ -15,6 +15,8 @@ input cell sends its gradient back to that cell (`_fold`).
 """
 import numpy as np
 
+from . import workspace
+
 PADDING_MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
 
 
@@ -73,7 +75,8 @@ def _batch_last_padded(x, pads, fill=0.0, mode="zeros", extra=(0, 0)):
     if top == bottom == left == right == 0 and extra == (0, 0):
         return np.ascontiguousarray(x.transpose(1, 2, 3, 0))  # free if x is batch-last already
     hp, wp = top + h + bottom, left + w + right
-    buf = np.full((c, hp + extra[0], wp + extra[1], n), fill, dtype=x.dtype)
+    buf = workspace.empty((c, hp + extra[0], wp + extra[1], n), x.dtype)
+    buf.fill(fill)
     if mode == "zeros":
         buf[:, top:top + h, left:left + w, :] = x.transpose(1, 2, 3, 0)
     else:

@@ -20,7 +20,7 @@ array([[ 2., -4.],
 """
 import numpy as np
 
-from . import autodiff
+from . import autodiff, workspace
 from .autodiff import _modes
 
 __all__ = ["Tensor", "concatenate", "stack"]
@@ -191,9 +191,10 @@ class Tensor:
         s = np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
         return Tensor._make(s, (self,), "sigmoid", lambda g: (g * s * (1 - s),))  # s(1 - s)
 
-    def relu(self):
+    def relu(self):  # (workspace: the big arrays of a CNN reuse memory instead of page-faulting)
         x = self.data
-        return Tensor._make(np.maximum(x, 0), (self,), "ReLU", lambda g: (g * (x > 0),))  # relu'(0) = 0
+        return Tensor._make(np.maximum(x, 0, out=workspace.empty_like(x)), (self,), "ReLU",
+                            lambda g: (np.multiply(g, x > 0, out=workspace.empty_like(g)),))  # relu'(0) = 0
 
     def leaky_relu(self, slope=0.01):
         x = self.data
