@@ -83,3 +83,12 @@ def load(module, path):
     except CheckpointError as error:
         raise CheckpointError(f"checkpoint {path}: {error}") from None
     return module
+
+
+def load_torch_state_dict(module, path):
+    """Read a PyTorch state_dict file (.pt) into `module`, safely: see microdl.export.checkpoint."""
+    from .export import load_torch_state_dict as load_from_torch   # torch is optional: imported on use
+    return load_from_torch(module, path)
+
+
+__all__ += ["load_torch_state_dict"]

@@ -11,10 +11,10 @@ importing microdl or this package loads neither; each function imports what it n
 and says how to install it when it is missing.
 """
 
+from .checkpoint import load_torch_state_dict
 from .layers import SUPPORTED_LAYERS, ExportError
+from .onnx_model import to_onnx
 from .torch_code import to_torch_code
-
-
 from .torch_module import from_torch, to_torch
 
 __all__ = ["to_torch", "from_torch", "to_torch_code", "to_onnx", "load_torch_state_dict",
