@@ -19,8 +19,9 @@ class OnnxGraph:
         self.helper, self.numpy_helper, self.dtype = helper, numpy_helper, np.dtype(dtype)
         self.nodes, self.initializers = [], []
 
-    def constant(self, name, array, dtype=None):
-        """An initializer (a weight, a shape) named `name`; returns the name."""
+    def constant(self, where, part, array, dtype=None):
+        """An initializer (a weight, a shape) named as in the state_dict (`3.weight`); its name."""
+        name = f"{where}.{part}" if where else part
         array = np.asarray(array, dtype=dtype or self.dtype)
         self.initializers.append(self.numpy_helper.from_array(array, name))
         return name
@@ -37,15 +38,15 @@ def _pair(value):
 
 
 def linear(layer, graph, x, where, shape):
-    weight = graph.constant(f"{where}.weight", layer.weight.data)                  # (out, in)
     if len(shape) == 2 and layer.bias is not None:                                   # y = x W^T + b
-        bias = graph.constant(f"{where}.bias", layer.bias.data)
+        weight = graph.constant(where, "weight", layer.weight.data)                  # (out, in)
+        bias = graph.constant(where, "bias", layer.bias.data)
         return graph.node("Gemm", [x, weight, bias], where, transB=1)
-    weight_t = graph.constant(f"{where}.weight_transposed", layer.weight.data.T)  # (in, out)
+    weight_t = graph.constant(where, "weight_transposed", layer.weight.data.T)  # (in, out)
     y = graph.node("MatMul", [x, weight_t], where)
     if layer.bias is None:
         return y
-    return graph.node("Add", [y, graph.constant(f"{where}.bias", layer.bias.data)], where)
+    return graph.node("Add", [y, graph.constant(where, "bias", layer.bias.data)], where)
 
 
 def conv2d(layer, graph, x, where, shape):
@@ -57,12 +58,12 @@ def conv2d(layer, graph, x, where, shape):
             raise ExportError(f"{where} ({layer!r}): padding_mode={layer.padding_mode!r} has no ONNX "
                               f"opset-17 Pad mode; use 'zeros', 'reflect' or 'replicate'")
         top, left, bottom, right = pads
-        amounts = graph.constant(f"{where}.pads", [0, 0, top, left, 0, 0, bottom, right], np.int64)
+        amounts = graph.constant(where, "pads", [0, 0, top, left, 0, 0, bottom, right], np.int64)
         x = graph.node("Pad", [x, amounts], where, mode=modes[layer.padding_mode])
         pads = [0, 0, 0, 0]
-    inputs = [x, graph.constant(f"{where}.weight", layer.weight.data)]
+    inputs = [x, graph.constant(where, "weight", layer.weight.data)]
     if layer.bias is not None:
-        inputs.append(graph.constant(f"{where}.bias", layer.bias.data))
+        inputs.append(graph.constant(where, "bias", layer.bias.data))
     return graph.node("Conv", inputs, where, kernel_shape=[kh, kw], strides=list(layer.stride),
                       pads=pads, dilations=list(dilation), group=layer.groups)
 
@@ -99,7 +100,7 @@ def avg_pool2d(layer, graph, x, where, shape):
         raise ExportError(f"{where} ({layer!r}): divisor_override with ceil_mode=True has no ONNX "
                           f"form; use one or the other")
     # the window sum is mean * (kh * kw); torch divides it by divisor_override instead
-    scale = graph.constant(f"{where}.divisor_scale", kernel[0] * kernel[1] / divisor)
+    scale = graph.constant(where, "divisor_scale", kernel[0] * kernel[1] / divisor)
     return graph.node("Mul", [y, scale], where)
 
 
@@ -111,9 +112,9 @@ def batch_norm(layer, graph, x, where, shape):
     channels = layer.num_features
     weight = layer.weight.data if layer.weight is not None else np.ones(channels)
     bias = layer.bias.data if layer.bias is not None else np.zeros(channels)
-    inputs = [x, graph.constant(f"{where}.weight", weight), graph.constant(f"{where}.bias", bias),
-              graph.constant(f"{where}.running_mean", layer.running_mean),
-              graph.constant(f"{where}.running_var", layer.running_var)]
+    inputs = [x, graph.constant(where, "weight", weight), graph.constant(where, "bias", bias),
+              graph.constant(where, "running_mean", layer.running_mean),
+              graph.constant(where, "running_var", layer.running_var)]
     return graph.node("BatchNormalization", inputs, where, epsilon=float(layer.eps))
 
 
@@ -125,7 +126,7 @@ def flatten(layer, graph, x, where, shape):
     # any other span: Reshape; 0 keeps the batch axis as it is, -1 is the merged span
     target = [0 if i == 0 and start > 0 else size for i, size in enumerate(shape[:start])]
     target += [-1] + list(shape[end + 1:])
-    return graph.node("Reshape", [x, graph.constant(f"{where}.shape", target, np.int64)], where)
+    return graph.node("Reshape", [x, graph.constant(where, "shape", target, np.int64)], where)
 
 
 def softmax(layer, graph, x, where, shape, op="Softmax"):

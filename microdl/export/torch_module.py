@@ -43,7 +43,7 @@ def _torch_layer(layer, torch, where):
         module.load_state_dict(state, strict=True, assign=True)   # the same names, one to one
         for parameter_name, parameter in layer.named_parameters():
             getattr(module, parameter_name).requires_grad_(parameter.requires_grad)
-    module.train(layer.training)
+    module.training = layer.training          # this module only: its children have their own mode
     return module
 
 
