@@ -176,3 +176,21 @@ def test_without_torch_loading_a_pt_file_is_refused_with_the_install_line(monkey
     monkeypatch.setitem(__import__("sys").modules, "torch", None)
     with pytest.raises(ImportError, match=r"pip install 'microdl\[torch\]'"):
         io.load_torch_state_dict(model_mlp(), tmp_path / "mlp.pt")
+
+
+def test_the_readme_recipe_runs(tmp_path, monkeypatch, capsys):
+    """README's "Graduating to PyTorch" block (fenced as py: test_readme runs only the blocks
+    that need no extras), on a trained-looking model."""
+    import re
+    from pathlib import Path
+    pytest.importorskip("onnx", reason="the recipe writes ONNX: pip install 'microdl[onnx]'")
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Graduating to PyTorch")[1].split("\n## ")[0]
+    recipe = re.search(r"```py\n(.*?)```", section, flags=re.S).group(1)
+    model = model_a()
+    namespace = {"model": model, "X": inputs((4, 1, 28, 28)), "loss_fn": nn.CrossEntropyLoss(),
+                 "optimizer": optim.Adam(model.parameters())}
+    monkeypatch.chdir(tmp_path)
+    exec(compile(recipe, "README.md", "exec"), namespace)
+    assert isinstance(namespace["torch_model"], torch.nn.Module) and (tmp_path / "model.onnx").is_file()
+    assert "optimizer = torch.optim.Adam(model.parameters())" in capsys.readouterr().out
