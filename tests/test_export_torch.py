@@ -143,3 +143,10 @@ def test_without_torch_the_error_says_how_to_install_it(monkeypatch):
         export.to_torch(model_a())
     with pytest.raises(ImportError, match=r"pip install 'microdl\[torch\]'"):
         export.from_torch(object())
+
+
+def test_dtype_converts_a_tensor_model_too():
+    model, x = prepared(model_a, (2, 1, 28, 28))
+    doubled = export.to_torch(model, dtype=np.float64)
+    assert all(p.dtype == torch.float64 for p in doubled.parameters())
+    np.testing.assert_allclose(torch_output(doubled, x.astype(np.float64)), microdl_output(model, x), **CLOSE)

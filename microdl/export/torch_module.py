@@ -22,12 +22,13 @@ def to_torch(model, dtype=None):
     A tensor `Sequential` becomes a torch `Sequential` of the same layers (a single layer
     its torch layer); a scalar MLP/Layer/Neuron becomes Linear layers with its activations,
     taking a batch (N, inputs). The weights keep their dtype (float32 unless you built the
-    model in float64); a scalar model's float64 numbers become `dtype` (float32 by default,
-    torch's default)."""
+    model in float64), or become `dtype` if given; a scalar model's float64 numbers become
+    float32 (torch's default) unless dtype=np.float64."""
     torch = require("torch", "torch")
     if is_scalar_model(model):
         model = as_tensor_model(model, np.float32 if dtype is None else dtype)
-    return _torch_layer(model, torch, "the model")
+    module = _torch_layer(model, torch, "the model")
+    return module if dtype is None else module.to(getattr(torch, np.dtype(dtype).name))
 
 
 def _torch_layer(layer, torch, where):
