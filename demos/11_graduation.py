@@ -174,13 +174,15 @@ def main(argv=None):
           f"{history.epoch['val_accuracy'][-1]:.1%}")
 
     # 2. your microdl code, in PyTorch (needs no torch to write)
-    print("\n" + side_by_side(inspect.getsource(build), export.to_torch_code(model, loss_fn, optimizer)) + "\n")
+    torch_code = export.to_torch_code(model, loss_fn, optimizer)
+    print("\n" + side_by_side(inspect.getsource(build), torch_code) + "\n")
 
     missing = [name for name in EXTRAS if importlib.util.find_spec(name) is None]
     if missing:
         print(f"  {', '.join(missing)} not installed, so the model stays in microdl here: "
               f"pip install 'microdl[torch,onnx]' and run this lesson again")
-        save(missing_figure(missing), args, "graduation.png", "Graduation needs torch and onnx: not installed")
+        save(missing_figure(missing), args, "graduation.png",
+             "Graduation needs torch and onnx: not installed")
         finish(args)
         return None
 
@@ -201,9 +203,9 @@ def main(argv=None):
     shown = slice(0, EXAMPLES_SHOWN)
     engines = {"microdl": probabilities(microdl_logits[shown]), "PyTorch": probabilities(torch_logits[shown]),
                "onnxruntime": probabilities(onnx_logits[shown])}
-    save(graduation_figure(Xt[shown], yt[shown], engines, history.iteration["loss"], losses, before, after), args,
-         "graduation.png", "The shapes CNN in microdl, PyTorch and onnxruntime: same probabilities; "
-                           "then one more epoch in PyTorch")
+    figure = graduation_figure(Xt[shown], yt[shown], engines, history.iteration["loss"], losses, before, after)
+    save(figure, args, "graduation.png", "The shapes CNN in microdl, PyTorch and onnxruntime: "
+                                         "same probabilities; then one more epoch in PyTorch")
     finish(args)
     return after[1]
 

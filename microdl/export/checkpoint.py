@@ -49,7 +49,8 @@ def _state_arrays(state, path):
     if not isinstance(state, Mapping):
         raise CheckpointError(f"{path} holds a {type(state).__name__}, not a state_dict; save one with "
                               f"torch.save(model.state_dict(), path)")
-    nested = [key for key in ("state_dict", "model_state_dict", "model") if isinstance(state.get(key), Mapping)]
+    nested = [key for key in ("state_dict", "model_state_dict", "model")
+              if isinstance(state.get(key), Mapping)]
     not_tensors = [key for key, value in state.items() if not hasattr(value, "detach")]
     if not_tensors:
         hint = (f"; its weights may be under {nested[0]!r}: save those alone, "

@@ -69,7 +69,8 @@ def sub_layers(layer):
 
 
 def constructor_arguments(layer, name):
-    """[(argument, value, its default or Parameter.empty)] to rebuild `layer` (microdl or torch) as a `name` layer.
+    """[(argument, value, default)] to rebuild `layer` (microdl or torch) as a `name` layer;
+    a required argument's default is inspect.Parameter.empty.
 
     The arguments are microdl's class's parameters (torch's, by the parity contract), read
     from the layer's attributes of the same names, minus microdl's own options."""

@@ -69,6 +69,7 @@ def _call_arguments(arguments):
 
 
 def _literal(value):
+    """Python source for an argument's value (an array or Tensor as torch.tensor([...]))."""
     if isinstance(value, np.ndarray):
         return f"torch.tensor({value.tolist()!r})"
     if isinstance(value, np.generic):
@@ -80,12 +81,12 @@ def _literal(value):
 
 def loss_code(loss):
     """`nn.CrossEntropyLoss()` for microdl's loss module or function of the same name."""
-    if isinstance(loss, nn.Module) and hasattr(nn, type(loss).__name__) and type(loss).__name__.endswith("Loss"):
-        name = type(loss).__name__
-        signature = inspect.signature(type(loss).__init__)
-        parts = [f"{p.name}={_literal(getattr(loss, p.name))}"
-                 for p in list(signature.parameters.values())[1:]
-                 if p.name not in ("size_average", "reduce") and not at_default(getattr(loss, p.name), p.default)]
+    name = type(loss).__name__
+    if isinstance(loss, nn.Module) and name.endswith("Loss") and type(loss) is getattr(nn, name, None):
+        parameters = list(inspect.signature(type(loss).__init__).parameters.values())[1:]
+        parts = [f"{p.name}={_literal(getattr(loss, p.name))}" for p in parameters
+                 if p.name not in ("size_average", "reduce")      # deprecated: folded into reduction
+                 and not at_default(getattr(loss, p.name), p.default)]
         return f"nn.{name}({', '.join(parts)})"
     name = getattr(loss, "__name__", type(loss).__name__)
     if name in LOSS_FUNCTIONS:

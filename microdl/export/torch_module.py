@@ -60,8 +60,7 @@ def from_torch(module):
 def _microdl_layer(module, where):
     name = layer_type(module, where, library="torch")
     if name == "Sequential":
-        layer = nn.Sequential(*[_microdl_layer(child, f"{where}[{child_name!r}]" if not child_name.isdigit()
-                                               else f"{where}[{child_name}]")
+        layer = nn.Sequential(*[_microdl_layer(child, f"{where}[{_index(child_name)}]")
                                 for child_name, child in sub_layers(module)])
     else:
         arguments = {argument: value for argument, value, _ in constructor_arguments(module, name)}
@@ -72,6 +71,11 @@ def _microdl_layer(module, where):
             getattr(layer, parameter_name).requires_grad = parameter.requires_grad
     layer.training = module.training
     return layer
+
+
+def _index(child_name):
+    """How a student indexes a torch Sequential's child: [3], or ['conv1'] for a named one."""
+    return child_name if child_name.isdigit() else repr(child_name)
 
 
 def _dtype_option(module, name):
