@@ -201,8 +201,8 @@ def main(argv=None):
     print(f"  PyTorch, one more epoch: test loss {before[0]:.3f} -> {after[0]:.3f}, "
           f"test accuracy {before[1]:.1%} -> {after[1]:.1%}")
     shown = slice(0, EXAMPLES_SHOWN)
-    engines = {"microdl": probabilities(microdl_logits[shown]), "PyTorch": probabilities(torch_logits[shown]),
-               "onnxruntime": probabilities(onnx_logits[shown])}
+    engines = {name: probabilities(logits[shown]) for name, logits in
+               (("microdl", microdl_logits), ("PyTorch", torch_logits), ("onnxruntime", onnx_logits))}
     figure = graduation_figure(Xt[shown], yt[shown], engines, history.iteration["loss"], losses, before, after)
     save(figure, args, "graduation.png", "The shapes CNN in microdl, PyTorch and onnxruntime: "
                                          "same probabilities; then one more epoch in PyTorch")

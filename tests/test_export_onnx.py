@@ -102,3 +102,74 @@ def test_without_onnx_the_error_says_how_to_install_it(monkeypatch, tmp_path):
     monkeypatch.setitem(__import__("sys").modules, "onnx", None)
     with pytest.raises(ImportError, match=r"pip install 'microdl\[onnx\]'"):
         export.to_onnx(model_a(), np.zeros((1, 1, 28, 28)), tmp_path / "m.onnx")
+
+
+# --- random settings: convolution and pooling arithmetic in ONNX agrees with microdl's -------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@st.composite
+def conv_and_input(draw):
+    groups = draw(st.sampled_from([1, 2]))
+    kernel, dilation = draw(st.tuples(st.integers(1, 4), st.integers(1, 4))), draw(st.integers(1, 2))
+    padding = draw(st.one_of(st.integers(0, 2), st.just("same"), st.just("valid")))
+    stride = 1 if padding == "same" else draw(st.integers(1, 3))
+    mode = draw(st.sampled_from(["zeros", "reflect", "replicate"]))
+    size = draw(st.integers(dilation * (max(kernel) - 1) + 3, 10))
+    layer = nn.Conv2d(2 * groups, 3 * groups, kernel, stride=stride, padding=padding, dilation=dilation,
+                      groups=groups, padding_mode=mode, seed=draw(st.integers(0, 99)))
+    return layer, (2, 2 * groups, size, size + 1)
+
+
+@st.composite
+def pool_and_input(draw):
+    kernel = draw(st.integers(1, 4))
+    padding = draw(st.integers(0, kernel // 2))
+    stride = draw(st.integers(1, 3))
+    ceil_mode = draw(st.booleans())
+    size = draw(st.integers(kernel + 1, 11))
+    if draw(st.booleans()):
+        layer = nn.MaxPool2d(kernel, stride, padding, dilation=draw(st.integers(1, 2)), ceil_mode=ceil_mode)
+        size += kernel * (layer.dilation - 1)
+    else:
+        layer = nn.AvgPool2d(kernel, stride, padding, ceil_mode=ceil_mode,
+                             count_include_pad=draw(st.booleans()))
+    return layer, (1, 2, size, size + draw(st.integers(0, 2)))
+
+
+@settings(max_examples=30, deadline=None)
+@given(conv_and_input())
+def test_random_convolutions_agree(case):
+    check_in_onnxruntime(*case)
+
+
+@settings(max_examples=40, deadline=None)
+@given(pool_and_input())
+def test_random_pools_agree(case):
+    check_in_onnxruntime(*case)
+
+
+def check_in_onnxruntime(layer, shape):
+    import tempfile
+    from pathlib import Path
+
+    from hypothesis import assume
+    x = inputs(shape)
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            path = export.to_onnx(nn.Sequential(layer), x, Path(folder) / "m.onnx")
+        except export.ExportError as error:      # the one pooling case ONNX cannot say: refused
+            assert "keeps the last window on one axis and drops it on the other" in str(error)
+            assume(False)
+        np.testing.assert_allclose(run(path, x), microdl_output(layer, x), **CLOSE, err_msg=repr(layer))
+
+
+def test_a_ceil_mode_pool_onnx_cannot_size_is_refused_and_one_it_can_is_exact(tmp_path):
+    pool = nn.MaxPool2d(2, 3, ceil_mode=True)   # torch: a 3x4 input gives 1x2 (keeps W's last window only)
+    with pytest.raises(export.ExportError, match=r"to_onnx: layer 0 \(MaxPool2d.*on a 3x4 input.*drops it"):
+        export.to_onnx(nn.Sequential(pool), np.zeros((1, 1, 3, 4), np.float32), tmp_path / "m.onnx")
+    x = inputs((1, 2, 4, 4))
+    path = export.to_onnx(nn.Sequential(pool), x, tmp_path / "m.onnx")   # 4x4: both axes keep it
+    np.testing.assert_allclose(run(path, x), microdl_output(pool, x), **CLOSE)

@@ -33,6 +33,11 @@ class OnnxGraph:
         return output
 
 
+def _refusal(layer, where, reason):
+    """The error for a layer option that ONNX cannot express."""
+    return ExportError(f"to_onnx: {f'layer {where}' if where else 'the model'} ({layer!r}): {reason}")
+
+
 def _pair(value):
     return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
 
@@ -55,7 +60,7 @@ def conv2d(layer, graph, x, where, shape):
     if layer.padding_mode != "zeros" and any(pads):
         modes = {"reflect": "reflect", "replicate": "edge"}
         if layer.padding_mode not in modes:
-            raise ExportError(f"{where} ({layer!r}): padding_mode={layer.padding_mode!r} has no ONNX "
+            raise _refusal(layer, where, f"padding_mode={layer.padding_mode!r} has no ONNX "
                               f"opset-17 Pad mode; use 'zeros', 'reflect' or 'replicate'")
         top, left, bottom, right = pads
         amounts = graph.constant(where, "pads", [0, 0, top, left, 0, 0, bottom, right], np.int64)
@@ -78,26 +83,49 @@ def _conv_padding(layer):
     return list(layer.padding) * 2
 
 
+def _ceil_mode(layer, shape, kernel, stride, padding, dilation, where):
+    """ONNX's ceil_mode for a torch-style pool. torch drops a last window that would start in
+    the right padding or beyond; ONNX keeps it. So: 0 where torch's sizes are floor's, 1 where
+    they are ONNX's ceil sizes."""
+    if not layer.ceil_mode:
+        return 0
+    floor, onnx_ceil, torch_ceil = [], [], []
+    for size, k, s, p, d in zip(shape[2:], kernel, stride, padding, dilation):
+        span = size + 2 * p - d * (k - 1) - 1
+        floor.append(span // s + 1)
+        onnx_ceil.append(-(-span // s) + 1)
+        torch_ceil.append(onnx_ceil[-1] - ((onnx_ceil[-1] - 1) * s >= size + p))
+    if torch_ceil == floor:
+        return 0
+    if torch_ceil == onnx_ceil:
+        return 1
+    raise _refusal(layer, where, f"with ceil_mode=True on a {shape[2]}x{shape[3]} input, PyTorch's "
+                      f"output size rule keeps the last window on one axis and drops it on the other, "
+                      f"which ONNX cannot say; pad the input or use ceil_mode=False")
+
+
 def max_pool2d(layer, graph, x, where, shape):
     if layer.return_indices:
-        raise ExportError(f"{where} ({layer!r}): return_indices=True gives two outputs; a Sequential "
+        raise _refusal(layer, where, f"return_indices=True gives two outputs; a Sequential "
                           f"passes one on. Export the model with return_indices=False")
-    padding = _pair(layer.padding)
-    return graph.node("MaxPool", [x], where, kernel_shape=list(_pair(layer.kernel_size)),
-                      strides=list(_pair(layer.stride)), pads=list(padding) * 2,
-                      dilations=list(_pair(layer.dilation)), ceil_mode=int(layer.ceil_mode))
+    kernel, stride, padding, dilation = (_pair(v) for v in (layer.kernel_size, layer.stride, layer.padding,
+                                                           layer.dilation))
+    return graph.node("MaxPool", [x], where, kernel_shape=list(kernel), strides=list(stride),
+                      pads=list(padding) * 2, dilations=list(dilation),
+                      ceil_mode=_ceil_mode(layer, shape, kernel, stride, padding, dilation, where))
 
 
 def avg_pool2d(layer, graph, x, where, shape):
-    kernel, padding = _pair(layer.kernel_size), _pair(layer.padding)
+    kernel, stride, padding = _pair(layer.kernel_size), _pair(layer.stride), _pair(layer.padding)
     divisor = layer.divisor_override
-    y = graph.node("AveragePool", [x], where, kernel_shape=list(kernel), strides=list(_pair(layer.stride)),
-                   pads=list(padding) * 2, ceil_mode=int(layer.ceil_mode),
+    y = graph.node("AveragePool", [x], where, kernel_shape=list(kernel), strides=list(stride),
+                   pads=list(padding) * 2,
+                   ceil_mode=_ceil_mode(layer, shape, kernel, stride, padding, (1, 1), where),
                    count_include_pad=int(layer.count_include_pad or divisor is not None))
     if divisor is None:
         return y
     if layer.ceil_mode:
-        raise ExportError(f"{where} ({layer!r}): divisor_override with ceil_mode=True has no ONNX "
+        raise _refusal(layer, where, f"divisor_override with ceil_mode=True has no ONNX "
                           f"form; use one or the other")
     # the window sum is mean * (kh * kw); torch divides it by divisor_override instead
     scale = graph.constant(where, "divisor_scale", kernel[0] * kernel[1] / divisor)
@@ -106,7 +134,7 @@ def avg_pool2d(layer, graph, x, where, shape):
 
 def batch_norm(layer, graph, x, where, shape):
     if layer.running_mean is None:
-        raise ExportError(f"{where} ({layer!r}): track_running_stats=False normalises with each batch's "
+        raise _refusal(layer, where, f"track_running_stats=False normalises with each batch's "
                           f"own statistics even in eval(); ONNX exports evaluation with running "
                           f"statistics. Train with track_running_stats=True to export it")
     channels = layer.num_features
