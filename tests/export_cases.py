@@ -81,8 +81,15 @@ def model_with_everything():
                          nn.Linear(16, 5, seed=3), nn.LogSoftmax(dim=1))
 
 
+def shapes_cnn():  # zoo.shapes_cnn's network (zoo.small_cnn), untrained
+    return nn.Sequential(nn.Conv2d(1, 8, 5, padding=2, seed=0), nn.ReLU(), nn.MaxPool2d(4), nn.Flatten(),
+                         nn.Linear(8 * 7 * 7, 5, seed=1))
+
+
 MODEL_CASES = [
     ("model_A", model_a, (3, 1, 28, 28)),
+    ("shapes_cnn", shapes_cnn, (3, 1, 28, 28)),
+    ("zoo_fashion_backbone_trained", lambda: zoo.fashion_backbone(head=True), (3, 1, 28, 28)),
     ("model_B", model_b, (3, 1, 28, 28)),
     ("MLP", model_mlp, (3, 1, 28, 28)),
     ("lesson_10_cnn", zoo.fashion_cnn, (3, 1, 28, 28)),
