@@ -26,6 +26,9 @@ EPOCHS = 10            # full run: about 4 minutes on 2 cores
 BATCH_SIZE = 64
 LEARNING_RATE = 2e-3
 QUICK_TRAIN, QUICK_TEST = 2000, 500
+# the loss landscape (viz.plot_loss_landscape): SGD, mini-batch, full batch from the lesson's
+# start on a subset; a 15 x 15 grid on 256 images (under a minute: benchmarks/bench_landscape.py)
+LANDSCAPE_IMAGES, LANDSCAPE_EPOCHS, LANDSCAPE_LRS = 500, 2, (0.01, 0.05, 0.3)
 
 
 def build_model(seed=0, width=16):
@@ -123,8 +126,20 @@ def main(argv=None):
          "What its two convolutions detect in one test image (after ReLU)")
     save(filter_figure(model, first_kernels, epochs), args, "filters.png",
          "The kernels of its first layer, and how far training moved them")
+    save(landscape_figure(X, y, args), args, "loss_landscape.png",
+         "The real loss around the weights, with SGD, mini-batch and full-batch runs projected")
     finish(args)
     return test_accuracy
+
+
+def landscape_figure(X, y, args):
+    """The CNN's loss on a plane (Li et al. 2018), three runs from the lesson's start projected."""
+    from microdl import viz
+    images = 128 if args.quick else LANDSCAPE_IMAGES
+    start = build_model(args.seed, width=8 if args.quick else 16)
+    return viz.plot_loss_landscape(start, (X[:images], y[:images]), losses.cross_entropy, batch_sizes=(1, 16, None),
+                                   lr=LANDSCAPE_LRS, epochs=1 if args.quick else LANDSCAPE_EPOCHS,
+                                   resolution=7 if args.quick else "auto", seed=args.seed)
 
 
 if __name__ == "__main__":

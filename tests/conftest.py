@@ -1,7 +1,9 @@
 """pytest setup: tests import their shared helpers from this folder; plots are headless.
 
-Fixtures shared by the viz tests: `close_figures` (closes every pyplot figure after a
-test) and `assert_png_not_blank` (saves a figure and checks the picture has content).
+The whole session gets a cache folder of its own (XDG_CACHE_HOME), so tests never write
+the user's record of verified data files. Fixtures shared by the viz tests:
+`close_figures` (closes every pyplot figure after a test) and `assert_png_not_blank`
+(saves a figure and checks the picture has content).
 """
 import sys
 from pathlib import Path
@@ -11,6 +13,14 @@ import pytest
 
 matplotlib.use("Agg")
 sys.path.insert(0, str(Path(__file__).parent))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_cache_folder(tmp_path_factory):
+    """Point ~/.cache/microdl at a temporary folder for the whole test session."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+        yield
 
 
 @pytest.fixture

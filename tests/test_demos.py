@@ -16,7 +16,7 @@ FIGURES = {
     "convolution": ["convolution_steps.png", "convolution.gif", "pooling_steps.png", "pooling.gif",
                     "explore_convolution.png", "shapes_training.png", "shapes_filters.png", "shapes_feature_maps.png", "draw_pad.png"],
     "mnist": ["training_curves.png", "confusion_matrix.png", "misclassified.png", "feature_maps.png",
-              "filters.png"],
+              "filters.png", "loss_landscape.png"],
     "transfer_learning": ["transfer_vs_scratch.png", "transfer_confusion.png"],
     "graduation": ["graduation.png"],
 }

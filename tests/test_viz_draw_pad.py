@@ -2,6 +2,7 @@
 code, by mouse events in a window under Agg, by the command line, and once in a real window."""
 import json
 import textwrap
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -110,15 +111,116 @@ def test_mouse_strokes_in_a_window_and_the_model_asked_when_the_stroke_ends():
     assert not pad.pixels.any()
 
 
-def test_notebook_widget_has_the_tool_and_clear():
-    widgets = pytest.importorskip("ipywidgets", reason="ipywidgets is the [jupyter] extra")
-    pad = draw_pad(untrained_cnn(), SHAPE_CLASSES, strokes=CROSS)
+def test_the_button_pad_paints_blocks_and_the_model_follows_every_click():
+    pytest.importorskip("ipywidgets", reason="ipywidgets is the [jupyter] extra")
+    from microdl.viz.live.draw_pad_widget import painted_cells
+    model = untrained_cnn()
+    pad = draw_pad(model, SHAPE_CLASSES)
     box = pad.widget()
-    first = box.image.value
-    clear = next(w for row in box.children if isinstance(row, widgets.HBox) for w in row.children
-                 if getattr(w, "description", "") == "clear")
-    clear.click()
-    assert not pad.pixels.any() and box.image.value != first
+    assert len(box.cells) == 14 and len(box.cells[0]) == 14
+    images = [box.image.value]
+    box.cells[3][5].value = True                        # paint the block at rows 6-7, columns 10-11
+    assert pad.pixels[6:8, 10:12].min() == 1 and len(pad.strokes) == 1 and pad.strokes[0]["tool"] == "pen"
+    np.testing.assert_allclose(pad.probabilities(), softmax_of_model(model, pad.pixels), rtol=1e-5)
+    images.append(box.image.value)
+    for col in range(6, 10):                            # a bar: one stroke a click, the picture each time
+        box.cells[3][col].value = True
+        images.append(box.image.value)
+    assert len(set(images)) == len(images) and len(pad.strokes) == 5
+    assert said(pad.figure()).startswith("The model says")
+    box.cells[3][5].value = False                       # a painted cell: the eraser
+    assert pad.pixels[6:8, 10:12].max() == 0 and pad.strokes[-1]["tool"] == "eraser"
+    assert [b.value for b in box.cells[3][5:10]] == [False, True, True, True, True]
+    pad.stroke([(2, 20), (20, 20)])                     # a stroke from code shows on the grid
+    assert [box.cells[10][c].value for c in range(1, 10)] == [True] * 9
+    assert (painted_cells(pad.pixels) == np.array([[b.value for b in row] for row in box.cells])).all()
+    box.clear.click()
+    assert not pad.pixels.any() and not any(b.value for row in box.cells for b in row)
+
+
+NOTEBOOK_SETUP = """
+import json
+import numpy as np
+from microdl import nn
+from microdl.viz import draw_pad
+from microdl.data import SHAPE_CLASSES
+model = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1, seed=0), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                      nn.Linear(4 * 14 * 14, 5, seed=1))
+pad = draw_pad(model, SHAPE_CLASSES, features=True)
+"""
+
+
+def run_notebook(cells, pythonpath):
+    """Execute `cells` in a fresh kernel; the outputs of each cell."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient", reason="the notebook tests need nbclient (pip install -e .[dev])")
+    pytest.importorskip("ipykernel")
+    import os
+    book = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    env = {**os.environ, "PYTHONPATH": pythonpath, "MPLBACKEND": ""}
+    client = nbclient.NotebookClient(book, timeout=180, kernel_name="python3")
+    import unittest.mock
+    with unittest.mock.patch.dict(os.environ, env):
+        client.execute()
+    return [cell.outputs for cell in book.cells]
+
+
+def printed(outputs):
+    return "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
+
+
+def widget_views(outputs):
+    return [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+
+
+def test_in_jupyter_without_ipympl_the_pad_is_the_button_grid(tmp_path):
+    """nbclient: the pad as a cell's last expression is the widget; buttons driven by code."""
+    pytest.importorskip("ipywidgets", reason="ipywidgets is the [jupyter] extra")
+    import microdl
+    root = str(Path(microdl.__file__).resolve().parent.parent)
+    drive = """
+box = pad.widget()
+before = box.image.value
+for col in range(3, 11):
+    box.cells[7][col].value = True
+print(json.dumps({"strokes": len(pad.strokes), "ink": float(pad.pixels.sum()),
+                  "changed": box.image.value != before,
+                  "probabilities": pad.probabilities().tolist(),
+                  "scores": model(__import__("microdl").Tensor(pad.model_input())).data[0].tolist()}))
+"""
+    outputs = run_notebook([NOTEBOOK_SETUP, "pad", drive], root)
+    assert len(widget_views(outputs[1])) == 1                 # shown once, as the widget
+    result = json.loads(printed(outputs[2]))
+    assert result["strokes"] == 8 and result["ink"] > 30 and result["changed"]
+    scores = np.array(result["scores"])               # the oracle: the model's scores, softmax in NumPy
+    np.testing.assert_allclose(result["probabilities"], np.exp(scores - scores.max()) / np.exp(scores - scores.max()).sum(),
+                               rtol=1e-5)
+
+
+def test_in_jupyter_with_ipympl_the_pad_draws_with_the_mouse():
+    """nbclient + %matplotlib widget: pad.show() is the window (ipympl's canvas) in the
+    notebook, shown once; mouse events on it draw and the model is asked."""
+    import importlib.util
+    if importlib.util.find_spec("ipympl") is None:
+        pytest.skip("ipympl is not installed (pip install 'microdl[jupyter]')")
+    import microdl
+    import os
+    root = os.pathsep.join([str(Path(microdl.__file__).resolve().parent.parent), os.environ.get("PYTHONPATH", "")])
+    drive = """
+from matplotlib.backend_bases import MouseEvent
+canvas = window.figure.canvas
+ax = next(a for a in window.picture.axes if a.get_label() == "pad")
+for kind, (x, y) in [("button_press_event", (5, 14)), ("motion_notify_event", (22, 14)),
+                     ("button_release_event", (22, 14))]:
+    MouseEvent(kind, canvas, *ax.transData.transform((x, y)), button=1)._process()
+said = [t.get_text() for t in window.picture.texts if t.get_text().startswith("The model says")]
+print(json.dumps({"canvas": type(canvas).__module__, "strokes": len(pad.strokes), "said": said}))
+"""
+    outputs = run_notebook(["%matplotlib widget", NOTEBOOK_SETUP, "window = pad.show()", drive], root)
+    assert len(widget_views(outputs[2])) == 1                 # ipympl's canvas, shown once
+    result = json.loads(printed(outputs[3]))
+    assert result["canvas"].startswith("ipympl") and result["strokes"] == 1 and len(result["said"]) == 1
+    assert not widget_views(outputs[3])                       # drawing shows nothing new
 
 
 def test_wrong_class_names_and_stroke_files_are_explained(tmp_path):

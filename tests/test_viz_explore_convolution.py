@@ -159,3 +159,23 @@ def test_explorer_in_a_real_window(tmp_path, run_in_virtual_window):
     assert "cell 1 2 value 5.0" in result.stdout
     low, high = Image.open(shot).convert("L").getextrema()
     assert high - low > 100, f"{shot} looks blank"
+
+
+def test_a_28x28_image_of_fractions_is_shown_with_numbers_that_fit_their_cells():
+    """An MNIST-like image (values in [0, 1]) is averaged to at most 7x7 and rounded to 0.1,
+    so every number is narrower than its cell at 1280x720."""
+    image = np.random.default_rng(0).random((28, 28))
+    with pytest.warns(UserWarning, match=r"averaged over 4×4 blocks to 7×7 and rounded to 0.1"):
+        explorer = explore_convolution(image)
+    np.testing.assert_allclose(explorer.image[0, 0], round(image[:4, :4].mean(), 1))
+    fig = explorer.figure()
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        if ax.get_label() in ("input", "kernel", "products", "output"):
+            columns = int(round(ax.get_xlim()[1] + 0.5))         # cells span -0.5 .. columns - 0.5
+            cell = ax.get_window_extent(renderer).width / columns
+            widths = [t.get_window_extent(renderer).width for t in ax.texts]
+            assert widths and max(widths) < cell, ax.get_label()
+    with pytest.raises(ValueError, match=r"larger than 7×7.*image\[10:17, 10:17\]"):
+        explore_convolution(image, downsample=False)

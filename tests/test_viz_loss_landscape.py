@@ -111,3 +111,24 @@ def test_plot_says_the_paths_are_projections():
     labels = [line.get_label() for line in fig.axes[0].get_lines()]
     assert any(label.startswith("SGD (batch size 1)") for label in labels)
     assert any(label.startswith("full batch (batch size 40)") for label in labels)
+
+
+def test_a_cnn_gets_the_small_budget_and_the_figure_says_so():
+    """A convolutional model: 15 x 15 points on the first 256 examples (each point is a forward
+    pass), and grid values that are the model's loss there on those examples."""
+    from microdl.data import shapes
+    from microdl.viz.landscape.model_weights import loss_at
+    X, y = shapes(300, seed=0)
+    model = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1, seed=0), nn.ReLU(), nn.MaxPool2d(4), nn.Flatten(),
+                          nn.Linear(2 * 7 * 7, 5, seed=1))
+    land = loss_landscape(model, (X, y), trajectories=False)
+    assert land.losses.shape == (15, 15) and land.examples == 256
+    weights = ModelWeights(model)
+    start = weights.get()
+    weights.set(land.plane.point(land.a[2], land.b[11]))
+    assert land.losses[11, 2] == pytest.approx(loss_at(model, losses.cross_entropy, X[:256], y[:256]), rel=1e-5)
+    weights.set(start)
+    fig = plot_loss_landscape(model, (X, y), trajectories=False, resolution=5, eval_examples=None)
+    assert "5 x 5 grid, loss on 300 examples" in fig._suptitle.get_text()
+    with pytest.raises(ValueError, match="resolution >= 3"):
+        loss_landscape(model, (X, y), trajectories=False, resolution=2)

@@ -4,10 +4,10 @@ expected one, so an interrupted or tampered download leaves nothing behind.
     download_file(url, "data/train.gz", sha256="3aede38d...", size=26421880)
 """
 import hashlib
-import os
-import tempfile
 import urllib.request
 from pathlib import Path
+
+from ..atomic_file import replacing
 
 __all__ = ["download_file", "ChecksumError"]
 
@@ -19,20 +19,15 @@ class ChecksumError(ValueError):
 def download_file(url, destination, sha256, size=None, progress=None):
     """Fetch `url` into `destination` only if its SHA-256 matches; nothing is left otherwise."""
     destination = Path(destination)
-    descriptor, temporary = tempfile.mkstemp(dir=destination.parent, prefix=f".{destination.name}.",
-                                             suffix=".part")
-    try:
-        with os.fdopen(descriptor, "wb") as out, urllib.request.urlopen(url, timeout=30) as response:
-            total = size or int(response.headers.get("Content-Length") or 0) or None
-            digest, received = _copy(response, out, size, _reporter(progress, total, destination.name))
+    # the temporary file is created beside the destination with the umask's permissions,
+    # and renamed into place only after the check: atomic, never a partial file (also Ctrl-C)
+    with (replacing(destination, prefix=f".{destination.name}", suffix=".part") as out,
+          urllib.request.urlopen(url, timeout=30) as response):
+        total = size or int(response.headers.get("Content-Length") or 0) or None
+        digest, received = _copy(response, out, size, _reporter(progress, total, destination.name))
         if digest != sha256:
             raise ChecksumError(f"{url}: downloaded {received:,} bytes with SHA-256 {digest}, "
                                 f"expected {sha256}; the file was not kept")
-        os.replace(temporary, destination)  # atomic: the destination is whole or absent
-    except BaseException:  # also Ctrl-C: never leave a partial file
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
 
 
 def _copy(response, out, size, report):

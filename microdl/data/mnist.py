@@ -15,7 +15,10 @@ gzipped or not. They are looked for, in order, in:
 If they are nowhere, they are downloaded into `path`, else $MICRODL_DATA/<name>, else
 the cache. Each download goes into a temporary file next to its destination and is
 renamed into place only after its SHA-256 matches the official one written below, so
-an interrupted or tampered download leaves nothing behind.
+an interrupted or tampered download leaves nothing behind. Files already on disk are
+checked too, cheaply (verified.py): an official file that changed since it was hashed
+is refused. Labels must be whole class numbers, images 28x28 with pixels 0..255 (or
+floats in 0..1).
 """
 import http.client
 import os
@@ -26,6 +29,7 @@ import numpy as np
 
 from .download import ChecksumError, download_file
 from .idx import IDXError, read_idx
+from .verified import check_unaltered, remember_official
 
 __all__ = ["mnist", "fashion_mnist", "load_dataset", "MNIST_CLASSES", "FASHION_CLASSES",
            "DATASETS", "DatasetInfo", "find_dataset", "dataset_locations", "dataset_info",
@@ -151,6 +155,12 @@ def cache_folder(name):
     return Path(cache) / "microdl" / name
 
 
+def _verified_record():
+    """The record of hashed data files (verified.py): one JSON file in the user cache,
+    ~/.cache/microdl/verified-files.json, beside the data set folders."""
+    return cache_folder("mnist").with_name("verified-files.json")
+
+
 def find_dataset(name, path=None):
     """The first folder holding all four files of the data set, or None."""
     for folder, _ in dataset_locations(name, path):
@@ -177,17 +187,45 @@ def _find_split(info, split, path):
 
 
 def _read_split(info, split, files):
+    for file in files:  # an official file altered since it was checked is refused here
+        if file.name in info.files:
+            check_unaltered(file, info.files[file.name][1], _verified_record())
     images, labels = (read_idx(file) for file in files)
     if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
         raise IDXError(f"{info.title} {split}: expected images (n, height, width) and n labels, "
                        f"got images {images.shape} in {files[0]} and labels {labels.shape} in {files[1]}")
+    if images.shape[1:] != (28, 28):
+        raise IDXError(f"{info.title} {split}: images must be 28x28 pixels, found "
+                       f"{images.shape[1]}x{images.shape[2]} in {files[0]}")
+    labels = _class_indices(info, split, labels, files[1])
+    _check_not_swapped(info, split, labels, files[1])
+    return _scaled_to_0_1(info, split, images, files[0]), labels
+
+
+def _class_indices(info, split, labels, file):
+    """The labels as int64 class indices 0..n_classes-1, or an IDXError naming the file."""
+    whole = np.isfinite(labels) & (labels == np.round(labels)) if labels.dtype.kind == "f" else None
+    if whole is not None and not whole.all():
+        raise IDXError(f"{info.title} {split}: labels must be whole class numbers, found "
+                       f"{labels[~whole][0].item()!r} in {file}")
     if labels.size and not 0 <= labels.min() <= labels.max() < len(info.classes):
         raise IDXError(f"{info.title} {split}: labels must be 0..{len(info.classes) - 1}, found "
-                       f"{labels.min()}..{labels.max()} in {files[1]}")
-    _check_not_swapped(info, split, labels, files[1])
+                       f"{labels.min()}..{labels.max()} in {file}")
+    return labels.astype(np.int64)
+
+
+def _scaled_to_0_1(info, split, images, file):
+    """(n, 1, 28, 28) float32 in [0, 1]: pixels 0..255 are divided by 255; float pixels
+    already in [0, 1] are kept. Anything else is not an image in either convention."""
+    low, high = (images.min().item(), images.max().item()) if images.size else (0, 0)
+    floats = images.dtype.kind == "f"
+    if not (0 <= low and high <= 255) or (floats and not np.isfinite(images).all()):
+        raise IDXError(f"{info.title} {split}: pixels must be 0..255 (or 0..1 as floats), found "
+                       f"{low!r}..{high!r} ({images.dtype}) in {file}")
     X = images[:, None].astype(np.float32)  # (n, 1, 28, 28)
-    X /= 255.0
-    return X, labels.astype(np.int64)
+    if not (floats and high <= 1):
+        X /= 255.0
+    return X
 
 
 def _check_not_swapped(info, split, labels, file):
@@ -203,7 +241,11 @@ def _check_not_swapped(info, split, labels, file):
 def _download_split(info, split, path, progress):
     """Download the split's missing files; (images file, labels file) or DatasetNotFoundError."""
     folder = _download_folder(info, path)
-    created = _make_folders(folder)
+    try:
+        created = _make_folders(folder)
+    except OSError as error:  # $MICRODL_DATA is a file, or a read-only folder, ...
+        problem = [(folder, _why_not_creatable(folder, error))]
+        raise DatasetNotFoundError(_not_found_message(info, split, path, problem)) from None
     failures = []
     for base in SPLITS[split]:
         if not _find_file(folder, base) and not _download_from_mirrors(
@@ -222,6 +264,14 @@ def _make_folders(folder):
     return missing
 
 
+def _why_not_creatable(folder, error):
+    """Why mkdir failed, in words: a file in the way is named, else the system's reason."""
+    in_the_way = next((p for p in [folder, *folder.parents] if p.exists()), None)
+    if in_the_way is not None and not in_the_way.is_dir():
+        return f"cannot create this folder: {in_the_way} is a file, not a folder"
+    return f"cannot create this folder ({error.strerror or error}: {error.filename})"
+
+
 def _download_folder(info, path):
     if path is not None:
         return Path(path).expanduser()
@@ -237,6 +287,7 @@ def _download_from_mirrors(info, filename, folder, progress, failures):
         url = mirror + filename
         try:
             download_file(url, folder / filename, sha256, size, progress)
+            remember_official(folder / filename, sha256, _verified_record())
             return True
         except (OSError, http.client.HTTPException, ChecksumError) as error:
             failures.append((url, error))

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from ..io import CheckpointError, IncompatibleKeys
+from ..state_entries import converted
 from ..tensor import Tensor
 from ..value import Value
 
@@ -138,9 +139,11 @@ class Module:
         """Copy a state_dict's arrays (NumPy, Tensors, or torch tensors) into this model.
 
         strict=True: every key must match (else CheckpointError naming them); strict=False
-        loads the keys that match. A mis-shaped entry is always an error, and nothing is
-        changed unless everything fits. Returns (missing_keys, unexpected_keys), as torch.
-        assign is accepted for PyTorch's signature: the values are copied either way.
+        loads the keys that match. An entry of the wrong shape, of a dtype that is not real
+        numbers (text, complex, bool, objects) or with values the target cannot hold is
+        always an error naming it, and nothing is changed unless everything fits.
+        Returns (missing_keys, unexpected_keys), as torch. assign is accepted for
+        PyTorch's signature: the values are copied either way.
         """
         targets = self.state_dict(keep_vars=True)
         missing = [key for key in targets if key not in state_dict]
@@ -152,11 +155,7 @@ class Module:
                                           unexpected and f"unexpected {', '.join(unexpected)}"]))
                 + ". Build the model with the same layers as the one that was saved, "
                   "or pass strict=False to load the keys that match.")
-        arrays = {key: _as_numpy(state_dict[key]) for key in targets if key in state_dict}
-        for key, array in arrays.items():
-            shape = np.shape(targets[key].data if isinstance(targets[key], (Tensor, Value)) else targets[key])
-            if array.shape != shape:
-                raise CheckpointError(f"{key} has shape {array.shape}, the model expects {shape}")
+        arrays = _converted_entries(state_dict, targets)  # all checked before any is assigned
         for key, array in arrays.items():
             target = targets[key]
             if isinstance(target, Value):
@@ -235,6 +234,22 @@ def evaluation_mode(model):
                 module.training = training
 
 
+def _converted_entries(state_dict, targets):
+    """{key: array in its target's dtype} for every key of `targets` in the state, or a
+    CheckpointError naming each entry that does not fit - before anything is assigned."""
+    arrays, problems = {}, []
+    for key, target in targets.items():
+        if key not in state_dict:
+            continue
+        try:
+            arrays[key] = converted(_as_numpy(state_dict[key]), target)
+        except (TypeError, ValueError) as error:
+            problems.append(f"{key} {error}")
+    if problems:
+        raise CheckpointError("; ".join(problems) + ". Nothing was loaded: the model is unchanged.")
+    return arrays
+
+
 def _as_numpy(value):
     """A state_dict entry as a NumPy array: from an array, a number, a Tensor or Value, or a
     torch tensor (anything with .detach() and __array__), without importing torch."""
@@ -242,7 +257,10 @@ def _as_numpy(value):
         return np.asarray(value.data)
     if hasattr(value, "detach"):
         value = value.detach()
-    return np.asarray(value)
+    try:
+        return np.asarray(value)
+    except (TypeError, ValueError) as error:  # a ragged list, a torch bfloat16 tensor, ...
+        raise ValueError(f"cannot be read as a NumPy array ({type(value).__name__}: {error})") from None
 
 
 def _is_part(item):

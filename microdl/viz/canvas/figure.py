@@ -145,13 +145,21 @@ def show_in_window(figure, block=True):
     from matplotlib.backends import backend_registry
     backend = matplotlib.get_backend()
     if backend.lower() not in {b.lower() for b in backend_registry.list_builtin(
-            matplotlib.backends.BackendFilter.INTERACTIVE)} and "ipympl" not in backend:
+            matplotlib.backends.BackendFilter.INTERACTIVE)} and not _is_ipympl(backend):
         warnings.warn(f"no window can open with the {backend!r} matplotlib backend; "
                       f"save the figure instead: fig.save('figure.png')", stacklevel=3)
         return
     manager = plt._get_backend_mod().new_figure_manager_given_figure(
         max(plt.get_fignums(), default=0) + 1, figure)
     Gcf._set_new_active_manager(manager)
+    if _is_ipympl(backend):     # ipympl's show displays the active canvas once, not again after the cell
+        plt.show()
+        return
     manager.show()
     if block:
         plt.show(block=True)
+
+
+def _is_ipympl(backend):
+    """ipympl (`%matplotlib widget`) names its backend 'widget', 'ipympl' or by its module."""
+    return "ipympl" in backend.lower() or backend.lower() == "widget"

@@ -48,7 +48,8 @@ def scene_widget(scene):
     code (and tests) can move a slider: `box.controls["lr"].value = 0.1`.
     """
     import ipywidgets as widgets
-    image = widgets.Image(format="png", value=_png(scene),
+    shown = scene.figure()                   # one Figure, updated in place when the scene can
+    image = widgets.Image(format="png", value=png_bytes(shown, tight=False),
                           layout=widgets.Layout(max_width=f"{int(scene.size[0] * scene.dpi)}px"))
     controls = {name: _control_widget(widgets, scene, c) for name, c in scene.controls.items()}
     rows = [_frame_buttons(widgets, scene)] if scene.frame_control else []
@@ -65,13 +66,9 @@ def scene_widget(scene):
         for name, w in controls.items():
             if w.value != changed_scene.controls[name].value:
                 w.value = changed_scene.controls[name].value
-        image.value = _png(changed_scene)
+        image.value = png_bytes(changed_scene.redraw(shown), tight=False)
     scene.add_listener(redraw)
     return box
-
-
-def _png(scene):
-    return png_bytes(scene.figure(), tight=False)
 
 
 def _control_widget(widgets, scene, control):

@@ -211,6 +211,21 @@ class Scene:
             fig.suptitle(self.title)
         return fig
 
+    def update_in_place(self, fig, **state):
+        """Bring `fig`, which this scene drew for an earlier state, to `state` in place (move
+        artists, change texts) and return True; or return False to have it cleared and drawn
+        afresh. The default always returns False; an explorer overrides it so that a slider
+        redraws only what moved (its background, such as contours, stays)."""
+        return False
+
+    def redraw(self, fig):
+        """Show the current state on `fig` (a Figure or SubFigure): in place when `update_in_place`
+        can, else cleared and drawn afresh. Windows and notebooks call it on every change."""
+        if not self.update_in_place(fig, **self.state):
+            fig.clear()
+            self.draw(fig)
+        return fig
+
     def figure(self, i=None, **overrides):
         """A new house Figure of frame i (or of the current state)."""
         if i is not None:

@@ -43,8 +43,7 @@ class SceneWindow:
 
     # --- drawing -----------------------------------------------------------------------
     def redraw(self):
-        self.picture.clear()
-        self.scene.draw(self.picture)
+        self.scene.redraw(self.picture)          # in place when the scene can (Scene.update_in_place)
         self._sync_widgets()
         self.figure.canvas.draw_idle()
 

@@ -20,6 +20,7 @@ so), or refused with downsample=False.
 """
 import math
 import warnings
+import weakref
 
 import numpy as np
 from matplotlib.patches import Rectangle
@@ -35,6 +36,7 @@ __all__ = ["explore_convolution", "ConvolutionExplorer", "LESSON_IMAGE", "LESSON
 LESSON_IMAGE = ((1, 1, 1, 0, 0), (0, 1, 1, 1, 0), (0, 0, 1, 1, 1), (0, 0, 1, 1, 0), (0, 1, 1, 0, 0))
 LESSON_KERNEL = ((1, 0, 1), (0, 1, 0), (1, 0, 1))
 MAX_KERNEL = 5               # a 5x5 kernel still writes out its 25 products
+FRACTION_MAX_SIZE = 7        # an image of fractions (0.49) is shown at most 7x7: wider numbers, wider cells
 EDITED = style.BLUE          # the frame around the kernel cell being edited
 _ORDER = ("input", "kernel", "products", "sum", "output")
 _SIGNS = {"kernel": "×", "products": "=", "sum": "→", "output": "="}
@@ -54,16 +56,23 @@ def _checked(image, kernel, max_size, downsample_big):
     if max(kernel.shape) > MAX_KERNEL:
         raise ValueError(f"explore_convolution shows kernels up to {MAX_KERNEL}×{MAX_KERNEL} (their products "
                          f"are written out); got a {kernel.shape[0]}×{kernel.shape[1]} kernel")
-    if max(image.shape) > max_size:
+    # a number like 0.49 needs a wider cell than 4 or 255: fractional images get bigger cells
+    fractional = not np.allclose(image, np.round(image))
+    limit = min(max_size, FRACTION_MAX_SIZE) if fractional else max_size
+    if max(image.shape) > limit:
+        crop = "image[8:18, 8:18]" if limit >= 10 else "image[10:17, 10:17]"
         if not downsample_big:
-            raise ValueError(f"the image is {image.shape[0]}×{image.shape[1]}: larger than {max_size}×{max_size} "
+            raise ValueError(f"the image is {image.shape[0]}×{image.shape[1]}: larger than {limit}×{limit} "
                              f"the numbers in its cells cannot be read on a slide. Pass a crop, e.g. "
-                             f"image[8:18, 8:18], or downsample=True to average it over blocks")
+                             f"{crop}, or downsample=True to average it over blocks")
         shape = image.shape
-        image, factor = downsample(image, max_size)
+        image, factor = downsample(image, limit)
+        rounded = ""
+        if fractional:                    # block means of pixels: one decimal is what can be read
+            image, rounded = np.round(image, 1), " and rounded to 0.1"
         warnings.warn(f"explore_convolution: the {shape[0]}×{shape[1]} image is averaged over {factor}×{factor} "
-                      f"blocks to {image.shape[0]}×{image.shape[1]} so that every number stays readable; pass a "
-                      f"crop (image[8:18, 8:18]) to poke at the real pixels", stacklevel=3)
+                      f"blocks to {image.shape[0]}×{image.shape[1]}{rounded} so that every number stays readable; "
+                      f"pass a crop ({crop}) to poke at the real pixels", stacklevel=3)
     return image, kernel
 
 
@@ -82,6 +91,7 @@ class ConvolutionExplorer(Scene):
                     Control("kernel_col", range(kernel.shape[1]), label="kernel col"),
                     Control("weight", (-reach, reach), float(kernel[0, 0]), step=0.5)]
         super().__init__(self._draw_state, controls, prefer_widgets=True)
+        self._drawn = weakref.WeakKeyDictionary()    # figure -> its panels and header texts
 
     def __repr__(self):
         return (f"ConvolutionExplorer(image {self.image.shape[0]}×{self.image.shape[1]}, kernel "
@@ -130,21 +140,45 @@ class ConvolutionExplorer(Scene):
         self.set(row=min(max(row, 0), rows - 1), col=min(max(col, 0), cols - 1))
 
     # --- drawing -------------------------------------------------------------------------
-    def _draw_state(self, fig, row, col, kernel_row, kernel_col, weight):
+    def _walk_of(self, row, col, kernel_row, kernel_col, weight):
+        """The Walkthrough to draw: every output cell, the chosen one last (draw_row fills the
+        output up to the drawn step, so the whole map shows with this cell framed)."""
         kernel = self.kernel.copy()
         kernel[kernel_row, kernel_col] = weight
         full = self.walkthrough(kernel)
         chosen = next(k for k, s in enumerate(full.steps) if s.cell == (row, col))
-        # draw_row fills the output up to the drawn step: put the chosen one last, so the
-        # whole map shows with this cell framed
         steps = full.steps[:chosen] + full.steps[chosen + 1:] + [full.steps[chosen]]
-        walk = Walkthrough(full.kind, full.padded, full.padding, full.kernel, full.bias, full.output, steps)
+        return Walkthrough(full.kind, full.padded, full.padding, full.kernel, full.bias, full.output, steps)
+
+    def _draw_state(self, fig, row, col, kernel_row, kernel_col, weight):
+        walk = self._walk_of(row, col, kernel_row, kernel_col, weight)
         with style.context():
             axes, top = _row_axes(fig, walk)
-            draw_row(axes, walk, len(steps) - 1, look_of(walk))
             add_titles(fig, axes, walk, top)
-            _mark_kernel_cell(axes, kernel_row, kernel_col)
-            _header(fig, walk, row, col, kernel_row, kernel_col)
+            self._drawn[fig] = {"axes": axes, "header": _header(fig)}
+            self._draw_panels(fig, walk, row, col, kernel_row, kernel_col)
+
+    def update_in_place(self, fig, row, col, kernel_row, kernel_col, weight):
+        """A new cell or weight keeps the layout, titles and signs: only the five panels and
+        the header are redrawn (Scene.update_in_place), at interactive speed."""
+        if fig not in self._drawn:
+            return False
+        walk = self._walk_of(row, col, kernel_row, kernel_col, weight)
+        with style.context():
+            self._draw_panels(fig, walk, row, col, kernel_row, kernel_col, clear=True)
+        return True
+
+    def _draw_panels(self, fig, walk, row, col, kernel_row, kernel_col, clear=False):
+        axes, (title, hint) = self._drawn[fig]["axes"], self._drawn[fig]["header"]
+        for ax in axes.values() if clear else ():     # empty the panels but keep the Axes (faster than clear)
+            for artist in [*ax.images, *ax.texts, *ax.patches, *ax.collections]:
+                artist.remove()
+        draw_row(axes, walk, len(walk.steps) - 1, look_of(walk))
+        _mark_kernel_cell(axes, kernel_row, kernel_col)
+        title.set_text(f"Convolution you can poke: output[{row}, {col}] = {style.short_number(walk.steps[-1].value)}")
+        hint.set_text(f"Click an output cell (or an input pixel) to move the window; click a kernel "
+                      f"cell and slide 'weight' to change it.\nEditing kernel[{kernel_row}, {kernel_col}] "
+                      f"(blue frame): the whole output map is recomputed by microdl's conv2d.")
 
 
 def _mark_kernel_cell(axes, row, col):
@@ -154,14 +188,12 @@ def _mark_kernel_cell(axes, row, col):
                                        zorder=6))
 
 
-def _header(fig, walk, row, col, kernel_row, kernel_col):
-    value = style.short_number(walk.steps[-1].value)
-    fig.text(0.02, 0.95, f"Convolution you can poke: output[{row}, {col}] = {value}", ha="left", va="top",
-             fontsize=style.TITLE_SIZE + 4, fontweight="bold")
-    fig.text(0.02, 0.04, f"Click an output cell (or an input pixel) to move the window; click a kernel "
-                         f"cell and slide 'weight' to change it.\nEditing kernel[{kernel_row}, {kernel_col}] "
-                         f"(blue frame): the whole output map is recomputed by microdl's conv2d.",
-             ha="left", va="bottom", fontsize=style.FONT_SIZE + 1, color="#444444", linespacing=1.5)
+def _header(fig):
+    """The title and the hint under the panels (their texts are set for each state)."""
+    title = fig.text(0.02, 0.95, "", ha="left", va="top", fontsize=style.TITLE_SIZE + 4, fontweight="bold")
+    hint = fig.text(0.02, 0.04, "", ha="left", va="bottom", fontsize=style.FONT_SIZE + 1, color="#444444",
+                    linespacing=1.5)
+    return title, hint
 
 
 def _row_axes(fig, walk):

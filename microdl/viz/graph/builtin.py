@@ -21,8 +21,8 @@ from .look import (KEY_COLOR, arrows_title, border_color, edge_color, edge_width
                    legend_entries)
 from .layout import layered_layout
 
-__all__ = ["builtin_layout", "draw_builtin", "render_figure", "figure_bytes", "node_size",
-           "node_sizes", "title_width"]
+__all__ = ["builtin_layout", "draw_builtin", "draw_items", "draw_titles", "render_figure", "figure_bytes",
+           "node_size", "node_sizes", "title_width"]
 
 ROW_SIZE, TITLE_SIZE, OP_SIZE, EDGE_SIZE = style.FONT_SIZE + 1, style.FONT_SIZE + 2, 16, style.FONT_SIZE
 PAD = 0.1         # inches inside a box
@@ -76,6 +76,7 @@ def title_width(diagram):
 def draw_builtin(fig, diagram, layout, sizes, min_width=0.0, fit=False):
     """Draw a diagram into an empty matplotlib Figure (sets its size: the layout's, but
     at least `min_width` inches, so that the frames of an animation all match).
+    Returns (the graph's Axes, s: how much the graph shrank to fit).
 
     fit=True keeps the size of `fig` (a Figure or a SubFigure: a slide, a window) and
     shrinks the graph and legends to fit it when needed; the titles keep their size.
@@ -100,16 +101,22 @@ def draw_builtin(fig, diagram, layout, sizes, min_width=0.0, fit=False):
     ax.set_xlim(layout.width / 2 - area_w / 2, layout.width / 2 + area_w / 2)
     ax.set_ylim(layout.height / 2 + area_h / 2, layout.height / 2 - area_h / 2)  # y grows downward
 
+    draw_items(ax, diagram, layout, sizes, s)
+    draw_titles(fig, diagram, width, height)
+    _draw_legends(fig, boxes, arrows, arrows_heading, height / s, s)
+    return ax, s
+
+
+def draw_items(ax, diagram, layout, sizes, s=1.0):
+    """The arrows and boxes of a diagram on `ax` (s: how much points shrink to fit)."""
     shapes = {n.id: (n, layout.positions[n.id], sizes[n.id]) for n in diagram.nodes}
     for edge, (path, label_at) in zip(diagram.edges, _edge_paths(diagram, layout, shapes)):
         _draw_edge(ax, edge, path, label_at, diagram.grad_scale, s)
     for node, (x, y), size in shapes.values():
         _draw_node(ax, node, x, y, size, s)
-    _draw_titles(fig, diagram, width, height)
-    _draw_legends(fig, boxes, arrows, arrows_heading, height / s, s)
 
 
-def _draw_titles(fig, diagram, width, height):
+def draw_titles(fig, diagram, width, height):
     """The title and subtitle, made smaller only if they are wider than the figure."""
     t = min(1.0, width / title_width(diagram))
     fig.text(0.5, 1 - 0.25 / height, diagram.title, ha="center", va="top",

@@ -16,10 +16,13 @@ a window (arrow keys step, space plays); in Jupyter it shows buttons and a slide
 (ipywidgets when installed) or the offline player. What each frame shows is in
 steps.py; the numbers are replayed from the graph, which is never changed.
 """
+import weakref
+
 from ..canvas import Control, Scene
-from .builtin import builtin_layout, draw_builtin, node_sizes
+from .builtin import builtin_layout, draw_builtin, draw_items, draw_titles, node_sizes
 from .expand import expand_fused
 from .frames import step_diagrams
+from .look import arrows_title, legend_entries
 from .nodes import is_node
 from .steps import backprop_steps
 from .structure import GraphStructure
@@ -92,6 +95,7 @@ class BackpropScene(Scene):
         self.layout, self.node_sizes = builtin_layout(self.diagrams[-1], sizes)
         super().__init__(self._draw_step, [Control("frame", range(len(self.diagrams)), label="step")],
                          size=size, dpi=dpi, fps=fps, prefer_widgets=prefer_widgets)
+        self._drawn = weakref.WeakKeyDictionary()    # figure -> its graph Axes, shrink, title texts
 
     def __repr__(self):
         return (f"BackpropScene(step {self.index} of {len(self) - 1}, "
@@ -103,4 +107,28 @@ class BackpropScene(Scene):
         return self.steps[self.index]
 
     def _draw_step(self, fig, frame):
-        draw_builtin(fig, self.diagrams[frame], self.layout, self.node_sizes, fit=True)
+        diagram, titles_before = self.diagrams[frame], list(fig.texts)
+        ax, shrink = draw_builtin(fig, diagram, self.layout, self.node_sizes, fit=True)
+        self._drawn[fig] = {"frame": frame, "ax": ax, "shrink": shrink,
+                            "titles": [t for t in fig.texts if t not in titles_before]}
+
+    def update_in_place(self, fig, frame):
+        """Another step keeps the layout, the graph's Axes and the legends: only the arrows,
+        boxes and titles are redrawn (Scene.update_in_place). A step whose legends or
+        title lines differ (forward -> backward) is drawn afresh."""
+        parts = self._drawn.get(fig)
+        if parts is None or _frame_key(self.diagrams[frame]) != _frame_key(self.diagrams[parts["frame"]]):
+            return False
+        ax = parts["ax"]
+        for artist in [*ax.patches, *ax.texts, *ax.lines, *parts["titles"]]:
+            artist.remove()
+        draw_items(ax, self.diagrams[frame], self.layout, self.node_sizes, parts["shrink"])
+        titles_before = list(fig.texts)
+        draw_titles(fig, self.diagrams[frame], fig.bbox.width / fig.dpi, fig.bbox.height / fig.dpi)
+        parts.update(frame=frame, titles=[t for t in fig.texts if t not in titles_before])
+        return True
+
+
+def _frame_key(diagram):
+    """What fixes a frame's layout besides the graph: its legends and whether it has a subtitle."""
+    return legend_entries(diagram), arrows_title(diagram), bool(diagram.subtitle)

@@ -14,15 +14,15 @@ One idea a file; the flow runs one way, losses -> paths -> drawing -> public plo
     plots.py        plot_landscape, compare_optimizers (best_learning_rate), compare_learning_rates
     explore.py      explore_landscape: sliders for lr, momentum, optimizer, steps, start
     model_weights.py, network_loss.py  a net's weights as one vector; network_loss: along two
-    plane.py        RandomPlane (filter-normalised directions), train_run: runs seen on it
+    plane.py, plane_grid.py  RandomPlane (filter-normalised), train_run, plane_losses (the grid)
     real_landscape.py plot_loss_landscape: the loss around trained weights, runs projected
 """
 from .animation import animate_descent
 from .batch_sizes import compare_batch_sizes
 from .batches import BatchTrajectory, batch_trajectory
 from .contours import ContourLevels, contour_levels, landscape_view, loss_grid
-from .epochs import plot_epochs
 from .descent import OPTIMIZERS, DescentPath, descent_path
+from .epochs import plot_epochs
 from .explore import LandscapeExplorer, explore_landscape
 from .losses import Loss2D, linear_regression_loss, quadratic_bowl, rosenbrock, saddle
 from .network_loss import NetworkLoss, network_loss

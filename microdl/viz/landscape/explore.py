@@ -12,6 +12,7 @@ the plot), the loss at every step on the right. It is a Scene (viz.canvas): a wi
 with matplotlib widgets (`.show()`), ipywidgets in Jupyter, `.save(...)` anywhere.
 """
 import math
+import weakref
 
 from ...data.toy import house_prices
 from .. import style
@@ -19,7 +20,7 @@ from ..canvas import Control, Scene
 from .contours import add_colorbar, landscape_view
 from .descent import descent_path
 from .losses import Loss2D, linear_regression_loss, quadratic_bowl, rosenbrock, saddle
-from .panel import draw_landscape, marker_legend_handles
+from .panel import draw_landscape, draw_path, marker_legend_handles
 from .plots import _plot_loss_curves, _verdict
 
 __all__ = ["LandscapeExplorer", "explore_landscape", "EXPLORER_OPTIMIZERS", "NAMED_LOSSES"]
@@ -39,6 +40,7 @@ class LandscapeExplorer(Scene):
     def __init__(self, loss, controls, engine="tensor", levels=16, log_levels="auto", size=(12.8, 7.2)):
         super().__init__(self._draw_state, controls, size=size, prefer_widgets=True)
         self.loss, self.engine, self.levels, self.log_levels = loss, engine, levels, log_levels
+        self._drawn = weakref.WeakKeyDictionary()    # figure -> its axes, view and moving artists
 
     def path(self, **overrides):
         """The DescentPath of the current state (with `overrides`), run afresh."""
@@ -53,20 +55,55 @@ class LandscapeExplorer(Scene):
             landscape, curves = fig.subplots(1, 2, gridspec_kw=dict(
                 width_ratios=[1.15, 1], left=0.07, right=0.97, bottom=0.13, top=0.84, wspace=0.45))
             view = landscape_view(self.loss, [path])
-            filled, chosen = draw_landscape(landscape, self.loss, [path], view, self.levels,
+            # the background (contours, minimum, colour bar) is drawn once per view...
+            filled, chosen = draw_landscape(landscape, self.loss, [], view, self.levels,
                                             self.log_levels, show_minimum=True)
             add_colorbar(fig, filled, chosen, landscape)
-            _plot_loss_curves(curves, self.loss, [path], [style.CYCLE[0]])
-            handles = curves.get_legend_handles_labels()[0]
-            handles += marker_legend_handles([path], self.loss, True, False)
-            curves.legend(handles=handles, loc="best", framealpha=0.9)
-            color = style.VERMILLION if path.diverged else style.BLACK
-            fig.suptitle(f"{self.loss.name}: {path.label.replace(' (diverged)', '')}, "
-                         f"{path.steps} steps\n{_verdict(self.loss, path)}", color=color,
-                         fontsize=style.TITLE_SIZE + 2)
             style.projector_text(landscape)
-            style.projector_text(curves)
+            self._drawn[fig] = {"view": view, "landscape": landscape, "curves": curves, "moving": [],
+                               "moving_before": False}
+            self._draw_moving(fig, path)
         return fig
+
+    def update_in_place(self, fig, **state):
+        """...and a slider that leaves the view as it was redraws only the path, the loss
+        curves and the title (Scene.update_in_place): a redraw at interactive speed."""
+        parts = self._drawn.get(fig)
+        if parts is None:
+            return False
+        with style.context():
+            path = self.path(**state)
+            if landscape_view(self.loss, [path]) != parts["view"]:
+                return False                       # the path widened the window: draw afresh
+            curves = parts["curves"]
+            for artist in [*parts["moving"], *curves.lines, curves.get_legend()]:
+                artist.remove()
+            curves.relim()                         # keep the Axes (and its projector-size ticks);
+            curves.set_autoscale_on(True)          # its limits follow the new curves
+            self._draw_moving(fig, path)
+        return True
+
+    def _draw_moving(self, fig, path):
+        """The path on the contours, the loss at every step beside them, and the title."""
+        parts = self._drawn[fig]
+        landscape, curves = parts["landscape"], parts["curves"]
+        before = set(landscape.get_children())
+        draw_path(landscape, path, style.CYCLE[0], parts["view"], show_start=False)
+        landscape.plot(*path.points[0], linestyle="none", color=style.BLACK, zorder=6, **style.START_MARKER)
+        parts["moving"] = [artist for artist in landscape.get_children() if artist not in before]
+        _plot_loss_curves(curves, self.loss, [path], [style.CYCLE[0]])
+        handles = curves.get_legend_handles_labels()[0]
+        handles += marker_legend_handles([path], self.loss, True, True)
+        legend = curves.legend(handles=handles, loc="best", framealpha=0.9)
+        color = style.VERMILLION if path.diverged else style.BLACK
+        fig.suptitle(f"{self.loss.name}: {path.label.replace(' (diverged)', '')}, "
+                     f"{path.steps} steps\n{_verdict(self.loss, path)}", color=color,
+                     fontsize=style.TITLE_SIZE + 2)
+        if not parts["moving_before"]:
+            style.projector_text(curves)           # the first time; then only the new legend's texts
+        for text in legend.get_texts():
+            text.set_fontsize(max(text.get_fontsize(), style.font_size()))
+        parts["moving_before"] = True
 
 
 def optimizer_options(optimizer, momentum):

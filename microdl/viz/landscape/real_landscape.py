@@ -15,14 +15,17 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.lines import Line2D
 
+from ...nn.layers import Conv2d
+
 from .. import style
 from ..canvas import new_mosaic
 from .contours import add_colorbar
 from .losses import Loss2D
-from .model_weights import ModelWeights, default_loss_fn, loss_at
+from .model_weights import ModelWeights, default_loss_fn
 from .panel import draw_landscape, draw_path, marker_legend_handles, path_colors
 from .path import LossPath, read_only
 from .plane import RandomPlane, train_run
+from .plane_grid import plane_losses
 
 __all__ = ["LossLandscape", "loss_landscape", "plot_loss_landscape"]
 
@@ -54,10 +57,11 @@ class LossLandscape:
 
 
 def loss_landscape(model, data, loss_fn=None, batch_sizes=(1, 16, None), lr=0.1, epochs=5,
-                   resolution=25, span=1.0, seed=0, trajectories=True, eval_examples=None):
+                   resolution="auto", span=1.0, seed=0, trajectories=True, eval_examples="auto"):
     """The numbers of plot_loss_landscape (see there), as a LossLandscape."""
     X, y = data
-    Xe, ye = (X, y) if eval_examples is None else (X[:eval_examples], y[:eval_examples])
+    resolution, eval_examples, points_per_run = _budget(model, len(X), resolution, eval_examples)
+    Xe, ye = X[:eval_examples], y[:eval_examples]
     loss_fn = loss_fn or default_loss_fn(model, y)
     weights = ModelWeights(model)
     start = weights.get()
@@ -68,19 +72,35 @@ def loss_landscape(model, data, loss_fn=None, batch_sizes=(1, 16, None), lr=0.1,
         for size, rate in zip(batch_sizes if trajectories else (), rates):
             weights.set(start)
             runs.append(train_run(model, plane, loss_fn, X, y, size, rate, epochs, seed=seed,
-                                  evaluation=(Xe, ye)))
+                                  evaluation=(Xe, ye), max_points=points_per_run))
         plane.centre_on(runs[-1].final if runs else start)
         paths = [_projected(plane, run) for run in runs]
         reach = max([span] + [1.08 * np.abs(p.points[np.isfinite(p.points).all(axis=1)]).max() for p in paths])
         a = b = np.linspace(-reach, reach, resolution)
-        losses = np.empty((resolution, resolution))
-        for j, bj in enumerate(b):
-            for i, ai in enumerate(a):
-                weights.set(plane.point(ai, bj))
-                losses[j, i] = loss_at(model, loss_fn, Xe, ye)
+        losses = plane_losses(model, plane, loss_fn, Xe, ye, a, b)
     finally:
         weights.set(start)
     return LossLandscape(a, b, losses, paths, runs, plane, type(model).__name__, len(Xe))
+
+
+#: a convolutional model's default budget: a 15 x 15 grid on 256 examples and 30 recorded
+#: steps a run (each is a forward pass; the lesson-9 CNN then takes under a minute on 2 cores)
+CONV_RESOLUTION, CONV_EVAL_EXAMPLES, CONV_POINTS_PER_RUN = 15, 256, 30
+
+
+def _budget(model, examples, resolution, eval_examples):
+    """(grid points a side, examples the loss is measured on, recorded steps a run), "auto"
+    resolved: 25 a side on all the data for an MLP; 15 a side on the first 256 for a CNN."""
+    convolutional = any(isinstance(m, Conv2d) for _, m in model.named_modules())
+    if resolution == "auto":
+        resolution = CONV_RESOLUTION if convolutional else 25
+    if eval_examples == "auto":
+        eval_examples = CONV_EVAL_EXAMPLES if convolutional else None
+    eval_examples = examples if eval_examples is None else min(int(eval_examples), examples)
+    if int(resolution) < 3 or eval_examples < 1:
+        raise ValueError(f"loss_landscape: need resolution >= 3 and eval_examples >= 1, "
+                         f"got {resolution} and {eval_examples}")
+    return int(resolution), eval_examples, CONV_POINTS_PER_RUN if convolutional else 80
 
 
 def _projected(plane, run):
@@ -92,7 +112,8 @@ def _projected(plane, run):
 
 @style.styled
 def plot_loss_landscape(model, data, loss_fn=None, batch_sizes=(1, 16, None), lr=0.1, epochs=5,
-                        resolution=25, span=1.0, seed=0, trajectories=True, eval_examples=None, levels=14):
+                        resolution="auto", span=1.0, seed=0, trajectories=True, eval_examples="auto",
+                        levels=14):
     """The loss on a plane through the trained weights, with the SGD, mini-batch and
     full-batch training runs projected onto it, and their real losses beside it.
 
@@ -102,12 +123,15 @@ def plot_loss_landscape(model, data, loss_fn=None, batch_sizes=(1, 16, None), lr
                  for one output, cross-entropy for class scores)
     batch_sizes: one run each (None: full batch); the plane is centred where the last ended
     lr, epochs:  optim.SGD's learning rate (one, or one per run) and every run's epochs
-    resolution:  grid points a side; span: the grid covers a, b in [-span, span]
-                 (widened to show the projected runs). seed: the random directions.
+    resolution:  grid points a side ("auto": 25, or 15 for a convolutional model); span: the
+                 grid covers a, b in [-span, span] (widened to show the projected runs).
+                 seed: the random directions.
     trajectories=False: no training; the plane goes through the model's own weights.
-    eval_examples: evaluate the landscape on the first n examples only (a CNN: cheaper).
-    Cost: resolution^2 + (recorded steps) loss evaluations, plus the training. Measured
-    (2 cores): the moons MLP, 25 x 25, in seconds; the lesson-9 CNN, see the README.
+    eval_examples: the landscape and the runs' losses are measured on the first n examples
+                 (None: all; "auto": all for an MLP, 256 for a convolutional model).
+    Cost: resolution^2 + (recorded steps) loss evaluations, plus the training; the figure
+    says the grid and the examples. benchmarks/bench_landscape.py measures it (2 cores):
+    the moons MLP at 25 x 25 in seconds, the lesson-9 CNN at 15 x 15 in well under a minute.
     """
     landscape = loss_landscape(model, data, loss_fn, batch_sizes, lr, epochs, resolution, span, seed,
                                trajectories, eval_examples)
@@ -143,7 +167,8 @@ def draw_loss_landscape(landscape, levels=14):
                  "least squares on d1, d2.\nThe weights move in "
                  f"{len(landscape.plane.centre):,} dimensions; the plane holds {landscape.start_share():.0%} "
                  f"of the way from the start to the trained weights.") if paths else ""
-    figure.suptitle(f"{plane_loss.name} ({landscape.examples} examples)\n{runs_note}",
+    grid = f"{len(landscape.a)} x {len(landscape.b)} grid, loss on {landscape.examples:,} examples"
+    figure.suptitle(f"{plane_loss.name} ({grid})\n{runs_note}",
                     fontsize=style.TITLE_SIZE + 1)
     return style.projector_text(figure)
 

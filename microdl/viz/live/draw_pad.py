@@ -17,8 +17,9 @@ centred by their centre of mass; with centre=True the model sees the drawing shi
 the same way (use it for MNIST / Fashion-MNIST models; the shapes images are not
 centred, so the default is False). It is a Scene (microdl.viz.canvas): its control is
 the tool (pen or eraser), its action "clear"; the mouse goes to on_press / on_drag /
-on_release. In Jupyter the pad draws in the notebook with ipympl (`%matplotlib widget`,
-then `pad.show()`); without it, draw from code with `pad.stroke(...)`.
+on_release. In Jupyter: with ipympl (`%matplotlib widget`) the pad is a window in the
+notebook that draws with the mouse; with ipywidgets alone, a 14 x 14 grid of buttons
+that paint 2 x 2 blocks (draw_pad_widget.py); the probabilities follow every stroke.
 """
 import json
 from pathlib import Path
@@ -29,10 +30,11 @@ from ...nn import functional as F
 from ...nn.walk import layer_outputs
 from ...tensor import Tensor
 from .. import style
-from ..canvas import Control, Scene
+from ..canvas import Control, Scene, in_notebook
+from ..canvas.notebook import has_ipywidgets
 from ..features import FEATURE_LAYERS
 
-__all__ = ["DrawPad", "draw_pad", "stroke_ink", "centred", "load_strokes"]
+__all__ = ["DrawPad", "draw_pad", "stroke_ink", "centred", "load_strokes", "uses_ipympl"]
 
 SOFT_EDGE = 1.0      # pixels over which the ink fades out at a stroke's edge
 
@@ -177,6 +179,32 @@ class DrawPad(Scene):
         """softmax of the model's scores for model_input(), one per class."""
         return F.softmax(Tensor(self._logits()[None].astype(np.float64)), dim=1).data[0]
 
+    # --- where it is shown ------------------------------------------------------------------------
+    def widget(self):
+        """The pad as ipywidgets: a 14 x 14 grid of buttons to paint on and the picture
+        beside it (draw_pad_widget.py); needs only ipywidgets, no ipympl."""
+        from .draw_pad_widget import pad_widget
+        return pad_widget(self)
+
+    def show(self, block=True):
+        """A window to draw in with the mouse; in Jupyter the same window in the notebook
+        with ipympl (`%matplotlib widget`), else the button pad (ipywidgets)."""
+        if in_notebook() and not uses_ipympl():
+            from IPython.display import display
+            display(self)
+            return self
+        from ..canvas import SceneWindow
+        return SceneWindow(self).show(block=block and not in_notebook())
+
+    def _ipython_display_(self):
+        if uses_ipympl():
+            self.show()
+        elif has_ipywidgets():
+            from IPython.display import display
+            display(self.widget())
+        else:
+            super()._ipython_display_()        # the picture, and how to get the controls
+
     # --- the picture ------------------------------------------------------------------------------
     def _draw_state(self, fig, tool):
         from .draw_pad_view import draw_pad_picture
@@ -188,6 +216,16 @@ class DrawPad(Scene):
         chosen = [(name, layer, out.data[0]) for name, layer, out in self._outputs()
                   if isinstance(layer, FEATURE_LAYERS) and out.data.ndim == 4]
         return [(f"layer {name}: {type(layer).__name__}", np.asarray(maps)) for name, layer, maps in chosen[:2]]
+
+
+def uses_ipympl():
+    """True when matplotlib draws with ipympl (`%matplotlib widget`): mouse events in Jupyter."""
+    import sys
+    if "matplotlib" not in sys.modules:
+        return False
+    import matplotlib
+    backend = str(matplotlib.get_backend()).lower()
+    return "ipympl" in backend or backend == "widget"
 
 
 def draw_pad(model=None, classes=None, strokes=None, size=28, brush=1.0, centre=False, features=False,
