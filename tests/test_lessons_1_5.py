@@ -167,3 +167,18 @@ def test_losses_kl_panel_shows_the_asymmetry_and_the_decomposition(tmp_path):
     assert "KL(p‖q) ≠ KL(q‖p)" in text and f"KL(q‖p) = {backward:.2f}" in text
     assert f"cross-entropy {cross:.2f} = {entropy:.2f} + KL(p‖q) {forward:.2f}" in text
     plt.close(figure)
+
+
+def test_learning_rate_titles_and_axis_labels_do_not_touch():
+    """learning_rates.png: each panel's title stays clear of its neighbour's y label (issue 13)."""
+    figure = viz.compare_learning_rates(viz.quadratic_bowl())
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    texts = [text for ax in figure.axes for text in (ax.title, ax.xaxis.label, ax.yaxis.label)
+             if text.get_text()]
+    boxes = [text.get_window_extent(renderer) for text in texts]
+    assert len(boxes) >= 8
+    for i, first in enumerate(boxes):
+        for j in range(i + 1, len(boxes)):
+            assert not first.overlaps(boxes[j]), (texts[i].get_text(), texts[j].get_text())
+    plt.close(figure)
