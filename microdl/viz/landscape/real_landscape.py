@@ -158,7 +158,7 @@ def draw_loss_landscape(landscape, levels=14):
     axes["plane"].set_title("Loss at trained weights + a d1 + b d2\n(d1, d2 random, filter-normalised: Li et al. 2018)")
     if paths:
         _zoom_on_paths(axes["plane"], paths, colors, view, centre_marker, _quiet_side(landscape))
-    _plot_run_losses(axes["curves"], landscape.runs, colors)
+    _plot_run_losses(axes["curves"], landscape.runs, colors, landscape.examples)
     handles = axes["plane"].get_legend_handles_labels()[0]
     handles += marker_legend_handles(paths, plane_loss, False, bool(paths))
     handles += centre_handles
@@ -260,8 +260,9 @@ class _PlainLogFormatter(LogFormatter):
         return f"{x:.3g}"
 
 
-def _plot_run_losses(ax, runs, colors):
-    """The real loss over all the data, at every recorded step of each run, against epochs."""
+def _plot_run_losses(ax, runs, colors, examples):
+    """The real loss on the first `examples` examples (the grid's), at every recorded step of
+    each run, against epochs."""
     for run, color in zip(runs, colors):
         ax.plot(run.epochs, run.losses, "-o", color=color, lw=2, markersize=3, label=run.label)
     ax.set_yscale("log")
@@ -269,6 +270,6 @@ def _plot_run_losses(ax, runs, colors):
     ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.3g}"))
     ax.yaxis.set_minor_formatter(_PlainLogFormatter(labelOnlyBase=False))
     ax.set_xlabel("epochs (passes over the data)")
-    ax.set_ylabel("loss on all the data")
+    ax.set_ylabel(f"loss on the {examples:,} examples of the grid")
     ax.set_title("The real loss along each run (not projected)")
     ax.grid(True, alpha=0.3)
