@@ -87,11 +87,16 @@ def test_a_loss_without_a_torch_twin_is_refused():
 def benchmark_models():
     """benchmarks/bench_tensor.py's MODELS: {name: layers(L)}, for L = microdl.nn or torch.nn."""
     import importlib.util
+    import sys
     from pathlib import Path
     path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_tensor.py"
     spec = importlib.util.spec_from_file_location("bench_tensor_for_export_tests", path)
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    sys.path.insert(0, str(path.parent))     # it imports its neighbour alone.py, as a script would
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(path.parent))
     return module.MODELS
 
 
