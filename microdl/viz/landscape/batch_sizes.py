@@ -25,7 +25,7 @@ from .. import canvas, style
 from .batches import batch_trajectory
 from .contours import add_colorbar, landscape_view
 from .losses import linear_regression_loss, regression_data
-from .panel import draw_landscape, halo
+from .panel import draw_landscape
 from .path import read_only
 
 __all__ = ["compare_batch_sizes"]
