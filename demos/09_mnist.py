@@ -4,8 +4,10 @@ Two convolution layers learn edge and texture detectors, pooling shrinks the map
 small fully connected head turns them into 10 class scores. Trained with Adam and a
 cosine learning-rate schedule; the figures show the training curves, the confusion
 matrix, the mistakes it makes, and what the first layers see.
-The full run (10 epochs on all 60,000 images, about 4 minutes) reaches >= 91% on the
-10,000 test images; --quick is a 30-second preview (2,000 images, 2 epochs, a half-width
+The full run (10 epochs on all 60,000 images) reaches >= 91% on the 10,000 test images;
+it needs about 4 minutes of CPU time: about 4 minutes on a free 2-core machine, longer
+when other programs share the cores (measured: 3.7 CPU minutes, 6 min 45 s of wall time
+on 2 busy cores). --quick is a 30-second preview (2,000 images, 2 epochs, a half-width
 CNN) that reaches about 75%.
 Data: the Debian package dataset-fashion-mnist, $MICRODL_DATA, ~/.cache/microdl, or a
 download (full run only); where the data cannot be found, quick and full runs alike say
@@ -22,7 +24,7 @@ from microdl.demo import demo_args, finish, save
 from microdl.nn import losses
 
 # --- settings -------------------------------------------------------------------------
-EPOCHS = 10            # full run: about 4 minutes on 2 cores
+EPOCHS = 10            # full run: about 4 CPU minutes (more wall time on busy cores)
 BATCH_SIZE = 64
 LEARNING_RATE = 2e-3
 QUICK_TRAIN, QUICK_TEST = 2000, 500
@@ -85,11 +87,13 @@ def filter_figure(model, start, epochs):
     kernels = model.layers[0].weight.data
     moved = np.linalg.norm(kernels - start) / np.linalg.norm(start)
     print(f"  the first layer's kernels moved {moved:.0%} away from their random start (|W - W0| / |W0|)")
+    # "bright" would mislead: the other figures draw high pixel values (the garment) dark
     meaning = ("still mostly their random start: too little training for edge detectors to form"
-               if moved < 0.3 else "red: where a kernel wants bright pixels, blue: dark ones")
+               if moved < 0.3 else "red: high pixel values (the object) there raise the kernel's output, "
+                                   "blue: lower it")
     return viz.plot_filters(model.layers[0], per_filter=True,
                             title=f"First-layer kernels after {epochs} epochs: {moved:.0%} changed from "
-                                  f"their random start\n({meaning})")
+                                  f"their random start\n{meaning}")
 
 
 def options(parser):

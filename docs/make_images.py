@@ -1,5 +1,7 @@
 """Redraw the README's pictures into docs/images/: python docs/make_images.py"""
+import importlib.util
 from pathlib import Path
+from types import SimpleNamespace
 
 import matplotlib
 
@@ -8,6 +10,7 @@ from microdl.data import house_prices
 from microdl.nn import Neuron
 
 IMAGES = Path(__file__).resolve().parents[1] / "docs" / "images"
+DEMOS = IMAGES.parents[1] / "demos"
 
 
 def main():
@@ -30,8 +33,18 @@ def main():
     kernel = [[1, 0, 1], [0, 1, 0], [1, 0, 1]]
     viz.plot_convolution_steps(image, kernel, cells=[(0, 0), (1, 1)]).savefig(
         IMAGES / "convolution_steps.png", dpi=80, bbox_inches="tight")
+    moons_landscape().savefig(IMAGES / "loss_landscape.png", dpi=80, bbox_inches="tight")
     for path in sorted(IMAGES.glob("*.png")):
         print(f"saved {path.relative_to(IMAGES.parents[1])} ({path.stat().st_size // 1024} KiB)")
+
+
+def moons_landscape():
+    """Lesson 7's full-size loss landscape (demos/07_moons_mlp.py), exactly as the lesson draws it."""
+    spec = importlib.util.spec_from_file_location("moons_lesson", DEMOS / "07_moons_mlp.py")
+    lesson = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(lesson)
+    X, y = lesson.moons(lesson.POINTS, noise=lesson.NOISE, seed=1)
+    return lesson.loss_landscape(X, y, SimpleNamespace(quick=False, seed=0))
 
 
 if __name__ == "__main__":

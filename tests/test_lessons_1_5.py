@@ -83,6 +83,23 @@ def test_a_log_colour_bar_has_no_zero_tick(batches_figure):
     assert len(ticks) >= 3 and 0 not in ticks
 
 
+
+def test_overlapping_paths_stay_apart_to_the_eye(batches_figure):
+    """At equal steps the mini-batch path lies on the full-batch path: different widths,
+    the thinner line drawn on top, so both show where they overlap (issue 13, item 1)."""
+    for title in ("Same examples seen", "Same number of steps"):
+        ax = [ax for ax in batches_figure.axes if ax.get_title().startswith(title)][0]
+        sgd, mini, full = [line for line in ax.lines if len(line.get_xdata()) > 2][:3]
+        assert mini.get_linewidth() >= 3 * full.get_linewidth() > full.get_linewidth() > sgd.get_linewidth()
+        assert mini.get_zorder() < full.get_zorder() < sgd.get_zorder()
+        colors = {to_rgb(line.get_color()) for line in (sgd, mini, full)}
+        assert len(colors) == 3
+    by_steps = [ax for ax in batches_figure.axes if ax.get_xlabel().startswith("steps")][0]
+    sgd, mini, full = by_steps.lines[:3]
+    gap = np.abs(np.log10(np.asarray(mini.get_ydata())) - np.log10(np.asarray(full.get_ydata())))
+    assert np.median(gap) < 0.1      # they really do overlap here: that is why the look matters
+    assert mini.get_linewidth() > full.get_linewidth() and mini.get_zorder() < full.get_zorder()
+
 def test_plot_epochs_draws_one_block_per_iteration():
     figure = viz.plot_epochs(1_000_000, 10_000, epochs=3)
     blocks = [p for p in figure.axes[0].patches if isinstance(p, Rectangle)]
@@ -149,4 +166,19 @@ def test_losses_kl_panel_shows_the_asymmetry_and_the_decomposition(tmp_path):
     text = " ".join(texts_of(figure))
     assert "KL(p‖q) ≠ KL(q‖p)" in text and f"KL(q‖p) = {backward:.2f}" in text
     assert f"cross-entropy {cross:.2f} = {entropy:.2f} + KL(p‖q) {forward:.2f}" in text
+    plt.close(figure)
+
+
+def test_learning_rate_titles_and_axis_labels_do_not_touch():
+    """learning_rates.png: each panel's title stays clear of its neighbour's y label (issue 13)."""
+    figure = viz.compare_learning_rates(viz.quadratic_bowl())
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    texts = [text for ax in figure.axes for text in (ax.title, ax.xaxis.label, ax.yaxis.label)
+             if text.get_text()]
+    boxes = [text.get_window_extent(renderer) for text in texts]
+    assert len(boxes) >= 8
+    for i, first in enumerate(boxes):
+        for j in range(i + 1, len(boxes)):
+            assert not first.overlaps(boxes[j]), (texts[i].get_text(), texts[j].get_text())
     plt.close(figure)

@@ -132,3 +132,67 @@ def test_a_cnn_gets_the_small_budget_and_the_figure_says_so():
     assert "5 x 5 grid, loss on 300 examples" in fig._suptitle.get_text()
     with pytest.raises(ValueError, match="resolution >= 3"):
         loss_landscape(model, (X, y), trajectories=False, resolution=2)
+
+
+def _synthetic(low_at):
+    """A LossLandscape drawn without training: a bowl with its bottom at `low_at` (a, b)."""
+    from microdl.viz.landscape import LossLandscape
+    a = b = np.linspace(-1, 1, 9)
+    A, B = np.meshgrid(a, b)
+    bowl = 0.5 + (A - low_at[0]) ** 2 + 2 * (B - low_at[1]) ** 2
+    return LossLandscape(a, b, bowl, paths=[], runs=[], plane=None, model_name="MLP", examples=9)
+
+
+def _legend_texts(figure):
+    return [t.get_text() for legend in figure.legends for t in legend.get_texts()]
+
+
+def test_the_centre_is_a_star_only_when_it_is_the_planes_lowest_point():
+    """A centre that is not the low point (too little training, issue 13) gets a plain marker,
+    the lowest grid point its own marker, and the legend both losses."""
+    from microdl.viz.landscape.real_landscape import draw_loss_landscape
+    at_centre = draw_loss_landscape(_synthetic((0.0, 0.0)))
+    stars = [line for line in at_centre.axes[0].lines if line.get_marker() == "*"]
+    assert [tuple(line.get_xydata()[0]) for line in stars] == [(0.0, 0.0)]
+    assert any("the plane's lowest point" in text for text in _legend_texts(at_centre))
+    plt.close(at_centre)
+
+    aside = draw_loss_landscape(_synthetic((0.75, -0.5)))
+    markers = {line.get_marker(): tuple(line.get_xydata()[0]) for line in aside.axes[0].lines
+               if line.get_linestyle() == "None"}
+    assert "*" not in markers and markers["P"] == (0.0, 0.0) and markers["v"] == (0.75, -0.5)
+    texts = " ".join(_legend_texts(aside))
+    centre = 0.5 + 0.75 ** 2 + 2 * 0.5 ** 2
+    assert f"loss {centre:.3g}:\nnot a minimum" in texts and "lowest loss on this plane: 0.5" in texts
+    plt.close(aside)
+
+
+def test_the_centre_says_how_many_steps_the_run_took():
+    model, X, y = _moons()
+    land = _small_landscape(model, X, y, epochs=1)
+    assert land.runs[-1].steps == 1 and land.runs[0].steps == len(X)     # full batch: 1 step an epoch
+    from microdl.viz.landscape.real_landscape import _where_training_ended
+    assert _where_training_ended(land) == "where the full batch run ended, after 1 step"
+
+
+def test_the_zoom_label_stays_clear_of_the_connector_lines():
+    from microdl.viz.landscape.real_landscape import draw_loss_landscape
+    model, X, y = _moons()
+    figure = draw_loss_landscape(_small_landscape(model, X, y, resolution=9, span=3.0))
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    plane = figure.axes[0]
+    insets = [ax for ax in plane.child_axes if ax.get_xlabel().startswith("zoom")]
+    assert insets, "the paths are small on this plane: there should be a zoom inset"
+    label = insets[0].xaxis.label.get_window_extent(renderer)
+    assert label.width > 20 and label.height > 10
+    indicators = [child for child in plane.get_children() if hasattr(child, "connectors")]
+    connectors = [patch for indicator in indicators for patch in indicator.connectors if patch.get_visible()]
+    assert connectors
+    for connector in connectors:
+        # the connector's line in display pixels, sampled densely: no sample inside the label's box
+        samples = connector.get_path().interpolated(50).vertices
+        inside = ((label.x0 <= samples[:, 0]) & (samples[:, 0] <= label.x1)
+                  & (label.y0 <= samples[:, 1]) & (samples[:, 1] <= label.y1))
+        assert not inside.any()
+    plt.close(figure)

@@ -25,13 +25,18 @@ from .. import canvas, style
 from .batches import batch_trajectory
 from .contours import add_colorbar, landscape_view
 from .losses import linear_regression_loss, regression_data
-from .panel import draw_landscape, halo
+from .panel import draw_landscape
 from .path import read_only
 
 __all__ = ["compare_batch_sizes"]
 
-# (line width, marker, marker size): SGD's hundreds of steps as a plain thin line
-_LOOK_BY_STEPS = [(40, (2.2, "o", 6)), (math.inf, (1.2, "", 0))]
+# Where the three paths overlap (a mini-batch of 10 of 50 follows the full batch closely) they
+# must stay apart to the eye: different widths, drawn so that the thinner one is on top.
+#   mini-batch  a wide vermillion band, at the bottom
+#   full batch  a black line with a dot per step, on the band
+#   SGD         a thin blue line, on top (no dots: its hundreds of steps would make a blob)
+_BAND_WIDTH, _LINE_WIDTH, _THIN_WIDTH = 8.0, 1.6, 1.1
+_DOTS_UP_TO = 40   # a dot per step for paths of at most this many steps
 
 
 @style.styled
@@ -83,8 +88,8 @@ def compare_batch_sizes(x=None, y=None, batch_sizes=(1, 10, None), lr=0.1, epoch
 
 
 def _colors(batch_sizes, n):
-    """Blue for SGD, vermillion for mini-batches, black (a grey band) for the full batch:
-    all three stand out on the contours' colours."""
+    """Blue for SGD, vermillion for mini-batches, black for the full batch: all three
+    stand out on the contours' colours."""
     others = iter([style.VERMILLION, style.PURPLE, style.ORANGE, style.SKY_BLUE] * len(batch_sizes))
     return [style.BLACK if size is None or size >= n else style.BLUE if size == 1 else next(others)
             for size in batch_sizes]
@@ -110,29 +115,36 @@ def _view_around(runs, loss, margin=0.12):
             (max(centre[1] - half, y0), min(centre[1] + half, y1)))
 
 
-def _look(run, n):
-    """(width, marker, size, layer, alpha): the full batch as a wide pale band at the bottom,
-    so a mini-batch path that follows it closely stays visible on top; SGD thinner."""
-    width, marker, size = next(look for most, look in _LOOK_BY_STEPS if run.steps <= most)
-    if run.batch_size >= n:
-        return width + 5, marker, size + 5, 3, 0.4
-    if run.batch_size == 1:
-        return width * 0.7, marker, size * 0.7, 4, 1.0
-    return width, marker, size, 5, 1.0
+def _kind(run):
+    """'sgd', 'mini-batch' or 'full batch'."""
+    return "sgd" if run.batch_size == 1 else "full batch" if run.batch_size >= run.num_examples else "mini-batch"
+
+
+def _look(run, color):
+    """The matplotlib style of one run's lines (paths and losses alike), by its kind."""
+    dots = run.steps <= _DOTS_UP_TO
+    kind = _kind(run)
+    if kind == "mini-batch":
+        return dict(color=color, lw=_BAND_WIDTH, alpha=0.75, solid_capstyle="round", zorder=3,
+                    marker="o" if dots else "", markersize=_BAND_WIDTH + 3, markeredgewidth=0)
+    if kind == "full batch":   # no white halo: it would hide the band under it
+        return dict(color=color, lw=_LINE_WIDTH, zorder=4, marker="o" if dots else "", markersize=5.5,
+                    markerfacecolor=color, markeredgecolor="white", markeredgewidth=1.0)
+    return dict(color=color, lw=_THIN_WIDTH, zorder=5, marker="o" if dots else "",
+                markersize=3.5, markeredgewidth=0)
 
 
 def _draw_paths(ax, loss, runs, view, colors):
-    """Contours and the minimum (draw_landscape), then each path in its own look: many
-    steps as a thin plain line, few as a bold line with a dot per step; fewer steps on top."""
+    """Contours and the minimum (draw_landscape), then each path in its own look (_look):
+    the thinner line on top, so paths that overlap stay apart to the eye."""
     filled, chosen = draw_landscape(ax, loss, [], view, 14, "auto", True)
     filled.set_alpha(0.75)   # paler contours, so the paths stand out (the colour bar follows)
     for run, color in zip(runs, colors):
-        width, marker, size, layer, alpha = _look(run, run.num_examples)
         points = run.points[np.all(np.isfinite(run.points), axis=1)]
-        ax.plot(points[:, 0], points[:, 1], color=color, lw=width, marker=marker, markersize=size,
-                markeredgewidth=0, zorder=layer, alpha=alpha,
-                path_effects=halo(width) if alpha == 1 and run.batch_size > 1 else None)
-        ax.plot(*points[-1], linestyle="none", color=color, zorder=6, **style.END_MARKER)
+        ax.plot(points[:, 0], points[:, 1], **_look(run, color))
+        band = _kind(run) == "mini-batch"      # its end a larger square, under the others' ends
+        ax.plot(*points[-1], linestyle="none", color=color, zorder=6 - 0.5 * band,
+                **dict(style.END_MARKER, markersize=style.END_MARKER["markersize"] + 6 * band))
     ax.plot(*runs[0].points[0], linestyle="none", color=style.BLACK, zorder=7, **style.START_MARKER)
     return filled, chosen
 
@@ -140,11 +152,9 @@ def _draw_paths(ax, loss, runs, view, colors):
 def _plot_losses(ax, loss, runs, colors, against):
     """L - L_min on all the data after every step, against examples seen or steps."""
     for run, color in zip(runs, colors):
-        width, marker, size, layer, alpha = _look(run, run.num_examples)
         gap = np.maximum(run.losses - loss.minimum_loss, np.finfo(float).tiny)
         where = run.examples_seen if against == "examples" else np.arange(len(gap))
-        ax.plot(where, gap, color=color, lw=width, marker=marker, markersize=size, zorder=layer,
-                alpha=alpha, markeredgewidth=0, label=run.label)
+        ax.plot(where, gap, label=run.label, **_look(run, color))
     ax.set_yscale("log")
     ax.grid(True, which="major", alpha=0.3)
     ax.set_ylabel("$L - L_{min}$ on all the data")
@@ -167,12 +177,12 @@ def _plot_cost(ax, runs, colors, n):
     """What one step costs (examples through the model), and how many steps an epoch has."""
     rows = np.arange(len(runs))[::-1]
     bars = ax.barh(rows, [run.batch_size for run in runs], color=colors, height=0.55)
-    for bar, run in zip(bars, runs):
-        bar.set_alpha(_look(run, n)[4])     # the full batch pale, as its band
+    for bar, run, color in zip(bars, runs, colors):
+        bar.set_alpha(_look(run, color).get("alpha", 1.0))     # as pale as the run's line
     names = []
     for row, run in zip(rows, runs):
         size, per_epoch = run.batch_size, run.iterations_per_epoch
-        kind = "SGD" if size == 1 else "full batch" if size >= n else "mini-batch"
+        kind = {"sgd": "SGD"}.get(_kind(run), _kind(run))
         names.append(f"{kind}\n{per_epoch} step{'s' if per_epoch != 1 else ''}\nper epoch")
         ax.text(size + 0.03 * n, row, f"{size}", va="center", ha="left", fontweight="bold")
     ax.set_yticks(rows, names)

@@ -82,6 +82,7 @@ class TrainingRun:
     def __init__(self, label, batch_size, lr):
         self.label, self.batch_size, self.lr = label, batch_size, lr
         self.dots, self.losses, self.epochs, self.diverged = [], [], [], False
+        self.steps = 0                            # optimizer steps taken
         self.start = self.final = None            # (n,) weights before and after
 
     def __repr__(self):
@@ -118,7 +119,7 @@ def train_run(model, plane, loss_fn, X, y, batch_size, lr, epochs, seed=0, max_p
                         break
             if run.diverged:
                 break
-    run.final = weights.get()
+    run.steps, run.final = step, weights.get()
     return run
 
 

@@ -219,7 +219,8 @@ def compare_learning_rates(loss, start=None, lrs=None, optimizer="sgd", steps=No
     for i, (path, color) in enumerate(zip(paths, colors)):
         panel = axes[f"lr{i}"]
         filled, chosen = draw_landscape(panel, loss, [path], view, levels, log_levels, True, [color])
-        panel.set_title(f"lr = {path.lr:.3g}: {_verdict(loss, path)}", color=color)
+        # two lines: a title no wider than its panel, clear of the next panel's y label
+        panel.set_title(f"lr = {path.lr:.3g}\n{_verdict(loss, path)}", color=color)
     add_colorbar(figure, filled, chosen, [axes[f"lr{i}"] for i in range(len(paths))])
     _plot_loss_curves(axes["curves"], loss, paths, colors)
     curves = [line for line in axes["curves"].get_lines() if line.get_label() in {p.label for p in paths}]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter, LogFormatter
 
 from ...nn.layers import Conv2d
 
@@ -153,15 +154,14 @@ def draw_loss_landscape(landscape, levels=14):
     colors = path_colors(len(paths))
     filled, chosen = draw_landscape(axes["plane"], plane_loss, paths, view, levels, "auto", False, colors)
     add_colorbar(figure, filled, chosen, axes["plane"])
-    axes["plane"].plot(0, 0, linestyle="none", zorder=7, **style.MINIMUM_MARKER)
+    centre_marker, centre_handles = _centre_and_lowest(axes["plane"], landscape)
     axes["plane"].set_title("Loss at trained weights + a d1 + b d2\n(d1, d2 random, filter-normalised: Li et al. 2018)")
     if paths:
-        _zoom_on_paths(axes["plane"], paths, colors, view)
-    _plot_run_losses(axes["curves"], landscape.runs, colors)
+        _zoom_on_paths(axes["plane"], paths, colors, view, centre_marker, _quiet_side(landscape))
+    _plot_run_losses(axes["curves"], landscape.runs, colors, landscape.examples)
     handles = axes["plane"].get_legend_handles_labels()[0]
     handles += marker_legend_handles(paths, plane_loss, False, bool(paths))
-    handles.append(Line2D([], [], linestyle="none", label="centre: the trained weights (a = b = 0)",
-                          **style.MINIMUM_MARKER))
+    handles += centre_handles
     figure.legend(handles=handles, loc="outside lower center", ncol=2, frameon=False)
     runs_note = ("The paths are projections: every recorded step of each run, placed on the plane by "
                  "least squares on d1, d2.\nThe weights move in "
@@ -173,7 +173,51 @@ def draw_loss_landscape(landscape, levels=14):
     return style.projector_text(figure)
 
 
-def _zoom_on_paths(ax, paths, colors, view):
+def _centre_and_lowest(ax, landscape):
+    """Mark the plane's centre (a = b = 0). A star, as every minimum in microdl, only when it
+    is the plane's lowest point; otherwise (too little training) a plain marker, and the
+    lowest grid point marked too, with both losses. Returns (the centre's marker, legend handles)."""
+    centre_loss, lowest = landscape.loss_at(0.0, 0.0), float(landscape.losses.min())
+    row, column = np.unravel_index(np.argmin(landscape.losses), landscape.losses.shape)
+    spread = float(landscape.losses.max()) - lowest
+    ended = _where_training_ended(landscape)
+    if centre_loss - lowest <= 0.02 * spread:
+        marker, label = style.MINIMUM_MARKER, f"centre: {ended} (a = b = 0), the plane's lowest point"
+        ax.plot(0, 0, linestyle="none", zorder=7, **marker)
+        return marker, [Line2D([], [], linestyle="none", label=label, **marker)]
+    marker = _CENTRE_MARKER
+    ax.plot(0, 0, linestyle="none", zorder=7, **marker)
+    ax.plot(landscape.a[column], landscape.b[row], linestyle="none", zorder=7, clip_on=False, **_LOWEST_MARKER)
+    why = "not yet a minimum (too little training)" if landscape.runs else "not a minimum"
+    return marker, [Line2D([], [], linestyle="none", label=f"centre: {ended}, loss {centre_loss:.3g}:\n{why}",
+                           **marker),
+                    Line2D([], [], linestyle="none", label=f"lowest loss on this plane: {lowest:.3g}",
+                           **_LOWEST_MARKER)]
+
+
+#: the centre when it is not the plane's lowest point, and that lowest grid point
+_CENTRE_MARKER = dict(marker="P", markersize=14, color=style.BLACK, markerfacecolor="white", markeredgewidth=1.5)
+_LOWEST_MARKER = dict(marker="v", markersize=13, color=style.BLACK, markerfacecolor=style.YELLOW)
+
+
+def _where_training_ended(landscape):
+    """'where the full batch run ended, after 2 steps' (the plane's centre), or 'the model's weights'."""
+    if not landscape.runs:
+        return "the model's weights"
+    last = landscape.runs[-1]
+    kind = last.label.split(" (")[0]
+    return f"where the {kind} run ended, after {last.steps} step{'s' if last.steps != 1 else ''}"
+
+
+def _quiet_side(landscape):
+    """'left' or 'right': the bottom corner whose quarter of the plane is higher (less to see
+    there), so the zoom inset does not hide the low valley."""
+    half = len(landscape.a) // 2
+    bottom = landscape.losses[:half]                      # rows are b, from -span upward
+    return "left" if bottom[:, :half].mean() >= bottom[:, -half:].mean() else "right"
+
+
+def _zoom_on_paths(ax, paths, colors, view, centre_marker, side="left"):
     """An inset with the projected paths at their own scale, when they are small on the plane
     (random directions catch little of a run's movement: Li et al. 2018, section 7)."""
     points = np.concatenate([p.points[np.isfinite(p.points).all(axis=1)] for p in paths])
@@ -184,17 +228,19 @@ def _zoom_on_paths(ax, paths, colors, view):
         return None
     centre = (low + high) / 2
     zoom = ((centre[0] - half, centre[0] + half), (centre[1] - half, centre[1] + half))
-    inset = ax.inset_axes([0.02, 0.02, 0.4, 0.4])
+    inset = ax.inset_axes([0.03 if side == "left" else 0.59, 0.12, 0.38, 0.38])
     inset.set_facecolor("white")
     for path, color in zip(paths, colors):
         draw_path(inset, path, color, zoom, show_start=False)
     inset.plot(*paths[0].points[0], linestyle="none", color=style.BLACK, zorder=6, **style.START_MARKER)
-    inset.plot(0, 0, linestyle="none", zorder=7, **style.MINIMUM_MARKER)
+    inset.plot(0, 0, linestyle="none", zorder=7, **centre_marker)
     inset.set_xlim(*zoom[0])
     inset.set_ylim(*zoom[1])
     inset.set_xticks([])
     inset.set_yticks([])
-    inset.set_title(f"zoom x{width / (2 * half):.0f}: the paths", fontsize=style.FONT_SIZE)
+    # below the inset's outer half, on white: clear of the connector lines from its inner corners
+    inset.set_xlabel(f"zoom x{width / (2 * half):.0f}:\nthe paths", fontsize=style.FONT_SIZE, labelpad=4,
+                     loc=side, bbox=dict(facecolor="white", edgecolor="none", pad=1.5))
     ax.indicate_inset(bounds=(zoom[0][0], zoom[1][0], 2 * half, 2 * half), inset_ax=inset, edgecolor=style.BLACK)
     return inset
 
@@ -207,12 +253,23 @@ def _on_grid(landscape, p1, p2):
     return np.vectorize(landscape.loss_at)(p1, p2)
 
 
-def _plot_run_losses(ax, runs, colors):
-    """The real loss over all the data, at every recorded step of each run, against epochs."""
+class _PlainLogFormatter(LogFormatter):
+    """matplotlib's choice of which log ticks to label, written 0.4 rather than 4e-01."""
+
+    def _num_to_string(self, x, vmin, vmax):
+        return f"{x:.3g}"
+
+
+def _plot_run_losses(ax, runs, colors, examples):
+    """The real loss on the first `examples` examples (the grid's), at every recorded step of
+    each run, against epochs."""
     for run, color in zip(runs, colors):
         ax.plot(run.epochs, run.losses, "-o", color=color, lw=2, markersize=3, label=run.label)
     ax.set_yscale("log")
+    # plain numbers (2.3, not 2.3 x 10^0); minor ticks labelled only on a short range
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.3g}"))
+    ax.yaxis.set_minor_formatter(_PlainLogFormatter(labelOnlyBase=False))
     ax.set_xlabel("epochs (passes over the data)")
-    ax.set_ylabel("loss on all the data")
+    ax.set_ylabel(f"loss on the {examples:,} examples of the grid")
     ax.set_title("The real loss along each run (not projected)")
     ax.grid(True, alpha=0.3)
