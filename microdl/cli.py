@@ -388,15 +388,20 @@ def _expression_after_dashes(argv):
     options, expressions, i = [argv[0]], [], 1
     while i < len(argv):
         word = argv[i]
-        if word == "--":              # the user's own: the words after it are the expression
-            expressions += argv[i + 1:]
-            break
+        if word == "--":              # the user's own: the word after it is the expression
+            expressions += argv[i + 1:i + 2]  # (graph takes one, so options may still follow)
+            i += 2
+            continue
         if word in _GRAPH_VALUE_OPTIONS and i + 1 < len(argv):
             options.append(f"{word}={argv[i + 1]}")
             i += 2
             continue
         (expressions if word.startswith("-") and not _is_graph_option(word) else options).append(word)
         i += 1
+    positionals = [w for w in options[1:] if not w.startswith("-")] + expressions
+    if len(positionals) > 1:
+        _refuse(f"microdl graph: give one expression, in quotes; got {len(positionals)}: "
+                + ", ".join(map(repr, positionals[:4])))
     return options + (["--", *expressions] if expressions else [])
 
 
