@@ -44,14 +44,26 @@ def legend_clear_of_data(ax, corners=CORNERS, **legend_settings):
     ax.get_ylim()                                       # settle the autoscaled limits first
     if renderer is None:                                # a backend that cannot measure: matplotlib's guess
         return ax.legend(loc="best", **legend_settings)
+    legend = ax.legend(loc=corners[0], **legend_settings)
+    size = legend.get_window_extent(renderer)            # measured once: the corners only move it
     for corner in corners:
-        legend = ax.legend(loc=corner, **legend_settings)
-        if not _crossed(ax, legend.get_window_extent(renderer)):
+        if not _crossed(ax, _box_at(ax, legend, corner, size.width, size.height)):
+            legend.set_loc(corner)
             return legend
     upper = next((c for c in corners if c.startswith("upper")), "upper right")   # room is made at the top
-    legend = ax.legend(loc=upper, **legend_settings)
-    _raise_top(ax, legend.get_window_extent(renderer).height + 2 * GAP)
+    legend.set_loc(upper)
+    _raise_top(ax, size.height + 2 * GAP)
     return legend
+
+
+def _box_at(ax, legend, corner, width, height):
+    """Where the legend's box goes in `corner` of the Axes (display coordinates)."""
+    from matplotlib.transforms import Bbox
+    pad = legend.borderaxespad * legend.prop.get_size_in_points() * ax.figure.dpi / 72
+    frame = ax.bbox
+    x0 = frame.x1 - pad - width if corner.endswith("right") else frame.x0 + pad
+    y0 = frame.y1 - pad - height if corner.startswith("upper") else frame.y0 + pad
+    return Bbox.from_bounds(x0, y0, width, height)
 
 
 def _raise_top(ax, pixels):
