@@ -94,7 +94,10 @@ def cross_entropy_panel(ax):
     ax.plot(p, -np.log(p), color=style.BLUE, lw=2.5, label="loss = -log p")
     for q in CONFIDENCE:
         ax.plot(q, -np.log(q), "o", color=style.VERMILLION, ms=8)
-        ax.annotate(f"{-np.log(q):.2f}", (q, -np.log(q)), textcoords="offset points", xytext=(6, 4))
+        # right of its point; where the curve is flat and the next point is close, above it
+        crowded = q > 0.5 and any(0 < other - q < 0.15 for other in CONFIDENCE)
+        ax.annotate(f"{-np.log(q):.2f}", (q, -np.log(q)), textcoords="offset points",
+                    xytext=(0, 12) if crowded else (6, 4), ha="center" if crowded else "left")
     ax.set(xlabel="probability given to the right class", ylabel="cross-entropy",
            title="Cross-entropy: confident and wrong costs most")
     ax.legend()

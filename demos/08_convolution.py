@@ -78,7 +78,8 @@ def main(argv=None):
                         progress=None if not args.quick else False)
     print(f"  a CNN on {n_train} shape images, {epochs} epochs: test accuracy "
           f"{history.epoch['val_accuracy'][-1]:.0%} ({', '.join(SHAPE_CLASSES)})")
-    save(viz.plot_history(history), args, "shapes_training.png", "A small CNN learns the shapes: loss and accuracy")
+    save(viz.plot_history(history, held_out="test"), args, "shapes_training.png",
+         "A small CNN learns the shapes: loss and accuracy, training vs test")
     save(viz.plot_filters(model.layers[0]), args, "shapes_filters.png", "The 8 kernels of its first convolution")
     # what the two convolutions detect (after their ReLU); 6 channels each fit a slide
     save(viz.plot_feature_maps(model, Xt[0], layers=[1, 4], max_channels=6), args, "shapes_feature_maps.png",

@@ -159,7 +159,7 @@ class Tensor:
         return self * other
 
     def __truediv__(self, other):  # a / b = a * b^-1
-        return self * (other ** -1 if isinstance(other, Tensor) else 1.0 / _number_or_array(other))
+        return self * (other ** -1 if isinstance(other, Tensor) else _reciprocal(other))
 
     def __rtruediv__(self, other):  # other / self
         return self ** -1 * other
@@ -492,8 +492,12 @@ def _check_broadcast(op, a, b):
                              f"reshape one of them") from None
 
 
-def _number_or_array(x):
-    return x if isinstance(x, (int, float)) else np.asarray(x)
+def _reciprocal(x):
+    """1 / x for a number or an array; 1 / 0 is inf with NumPy's RuntimeWarning (the engine's
+    rule, as for `Tensor / Tensor(0)`), not Python's ZeroDivisionError."""
+    if isinstance(x, (int, float)):
+        return float(np.divide(1.0, float(x)))  # a Python float: keeps the tensor's dtype
+    return 1.0 / np.asarray(x)
 
 
 def _pow_tensor(base, exponent):

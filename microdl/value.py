@@ -102,6 +102,8 @@ class Value:
         return self * other
 
     def __truediv__(self, other):  # a / b = a * b^-1
+        if isinstance(other, numbers.Real):  # b^-1 by the numeric rule: 1/0 is inf, with a warning
+            return self * safe_pow(float(other), -1.0, "/")
         return self * other ** -1
 
     def __rtruediv__(self, other):  # other / self

@@ -18,6 +18,7 @@ FIGURES = {
     "mnist": ["training_curves.png", "confusion_matrix.png", "misclassified.png", "feature_maps.png",
               "filters.png", "loss_landscape.png"],
     "transfer_learning": ["transfer_vs_scratch.png", "transfer_confusion.png"],
+    "graduation": ["graduation.png"],
 }
 
 
@@ -41,6 +42,7 @@ def test_demo_runs_in_quick_mode_and_saves_its_figures(name, tmp_path, capsys):
 def test_transfer_learning_settings_follow_the_seed_text():
     module = cli.load_lesson(cli.find_lesson("transfer_learning"))
     assert module.BATCH_SIZE == 32 and module.EPOCHS == 4 and len(module.NEW_CLASSES) == 3
+    assert module.LABELLED_PER_CLASS == 100  # few labels: where transfer pays
 
 
 def test_the_mnist_lesson_runs_on_mnist_digits_when_the_files_are_present(tmp_path, monkeypatch):

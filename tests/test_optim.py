@@ -287,6 +287,82 @@ def test_bad_arguments_are_explained():
         SGD([{"params": [w]}, {"params": [w]}], lr=0.1)
 
 
+# --- issue 15: NumPy scalars accepted, non-finite or negative options refused ------------
+
+ALL_OPTIMIZERS = [SGD, Adam, AdamW, RMSprop, Adagrad]
+
+
+@pytest.mark.parametrize("opt_class", ALL_OPTIMIZERS)
+@pytest.mark.parametrize("lr", [np.float32(0.01), np.float64(0.01), np.array(0.01), np.int64(1)])
+def test_numpy_scalars_are_accepted_as_learning_rates(opt_class, lr):
+    w, t = Value(1.0), Tensor(np.ones(3, dtype=np.float32), requires_grad=True)
+    reference_w, reference_t = Value(1.0), Tensor(np.ones(3, dtype=np.float32), requires_grad=True)
+    for params, learning_rate in (([w, t], lr), ([reference_w, reference_t], float(lr))):
+        opt = opt_class(params, lr=learning_rate)
+        assert type(opt.lr) is float
+        for p in params:
+            p.grad = np.full_like(p.data, 0.5) if isinstance(p, Tensor) else 0.5
+        opt.step()
+    assert type(w.data) is float and t.data.dtype == np.float32
+    assert w.data == reference_w.data and np.array_equal(t.data, reference_t.data)
+    assert w.data != 1.0                                  # it did move
+
+
+@pytest.mark.parametrize("opt_class", ALL_OPTIMIZERS)
+@pytest.mark.parametrize("lr", [math.inf, -math.inf, math.nan, -0.01, np.float32("nan"), "0.01", True, None])
+def test_bad_learning_rates_are_refused(opt_class, lr):
+    with pytest.raises(ValueError, match="lr must be a"):
+        opt_class([Value(1.0)], lr=lr)
+    opt = opt_class([Value(1.0)], lr=0.1)
+    with pytest.raises(ValueError, match="lr must be a"):
+        opt.lr = lr
+    with pytest.raises(ValueError, match="lr must be a"):
+        opt_class([{"params": [Value(1.0)], "lr": lr}], lr=0.1)
+    assert opt.lr == 0.1                                  # a refused value changes nothing
+
+
+@pytest.mark.parametrize("make, option", [
+    (lambda p: SGD(p, lr=0.1, momentum=-0.9), "momentum"),
+    (lambda p: SGD(p, lr=0.1, momentum=math.inf), "momentum"),
+    (lambda p: SGD(p, lr=0.1, weight_decay=math.nan), "weight_decay"),
+    (lambda p: SGD([{"params": p, "momentum": -1.0}], lr=0.1), "momentum"),
+    (lambda p: Adam(p, betas=(math.nan, 0.999)), "betas"),
+    (lambda p: Adam(p, betas=(0.9, -0.1)), "betas"),
+    (lambda p: Adam(p, betas=(0.9,)), "betas"),
+    (lambda p: Adam(p, betas=0.9), "betas"),
+    (lambda p: AdamW(p, weight_decay=-0.01), "weight_decay"),
+    (lambda p: Adam(p, eps=math.inf), "eps"),
+    (lambda p: RMSprop(p, alpha=math.nan), "alpha"),
+    (lambda p: Adagrad(p, lr_decay=-1.0), "lr_decay"),
+])
+def test_options_out_of_range_are_refused_by_name(make, option):
+    with pytest.raises(ValueError, match=option):
+        make([Value(1.0)])
+
+
+def test_numpy_options_are_stored_as_floats():
+    opt = Adam([Value(1.0)], lr=np.float32(0.5), betas=(np.float32(0.5), np.float64(0.25)),
+               weight_decay=np.float16(0.5))
+    group = opt.param_groups[0]
+    assert group["betas"] == (0.5, 0.25) and group["lr"] == 0.5 and group["weight_decay"] == 0.5
+    assert all(type(x) is float for x in (group["lr"], group["weight_decay"], *group["betas"]))
+
+
+def test_schedulers_refuse_bad_factors_and_a_schedule_going_negative():
+    opt = SGD([Value(1.0)], lr=0.1)
+    for make in (lambda: StepLR(opt, 2, gamma=math.nan), lambda: ExponentialLR(opt, gamma=-0.5),
+                 lambda: MultiStepLR(opt, [1], gamma=math.inf),
+                 lambda: CosineAnnealingLR(opt, 10, eta_min=-1.0)):
+        with pytest.raises(ValueError, match="gamma|eta_min"):
+            make()
+    scheduler = LambdaLR(opt, lambda epoch: 1.0 - epoch)  # 1, 0, then -1
+    scheduler.step()
+    assert opt.lr == 0.0
+    with pytest.raises(ValueError, match=r"LambdaLR: the lr of param_groups\[0\] in epoch 2 must be"):
+        scheduler.step()
+    ExponentialLR(SGD([Value(1.0)], lr=0.1), gamma=np.float32(0.5)).step()  # NumPy factors are fine
+
+
 @pytest.mark.parametrize("make", [
     lambda p: SGD(p, foreach=True), lambda p: SGD(p, fused=True), lambda p: SGD(p, differentiable=True),
     lambda p: Adam(p, capturable=True), lambda p: AdamW(p, foreach=False),

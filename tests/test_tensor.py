@@ -294,3 +294,31 @@ def test_sum_and_mean_take_torchs_dim_and_keepdim_and_max_refuses_dim():
     assert x.mean(dim=0).data.tolist() == [1.5, 2.5, 3.5]
     with pytest.raises(TypeError, match=r"returns \(values, indices\).*argmax"):
         x.max(dim=1)
+
+
+@pytest.mark.parametrize("zero", [0, 0.0, np.float64(0.0)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_division_by_a_plain_zero_follows_the_same_rule(zero, dtype):
+    """Tensor / 0 (a number) gives what Tensor / Tensor(0) gives: inf/nan with NumPy's
+    RuntimeWarning, forward and backward, and the dtype is kept."""
+    results = []
+    for divisor in (zero, Tensor(0.0, dtype=dtype)):
+        x = Tensor(np.array([1.0, -2.0, 0.0], dtype=dtype), requires_grad=True)
+        with pytest.warns(RuntimeWarning, match="divide by zero"), np.errstate(invalid="ignore"):
+            out = x / divisor                               # (0 * inf = nan: invalid, expected)
+        assert out.dtype == dtype
+        with np.errstate(invalid="ignore"):
+            out.sum().backward()
+        results.append((out.data, x.grad))
+    (data, grad), (expected_data, expected_grad) = results
+    np.testing.assert_array_equal(data, expected_data)      # [inf, -inf, nan] both ways
+    np.testing.assert_array_equal(grad, expected_grad)      # d(x/0)/dx = 1/0 = inf
+    assert np.isinf(grad).all()
+
+
+def test_division_by_a_plain_zero_under_detect_anomaly_raises():
+    from microdl import detect_anomaly
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    with detect_anomaly(), pytest.raises(FloatingPointError, match="anomaly in forward"):
+        with np.errstate(divide="ignore"):
+            x / 0

@@ -21,14 +21,8 @@ SMALLEST_TEXT_PT = 12
 RATIO = (1.0, 2.4)
 LARGEST_SIDE = 2400
 
-#: pictures whose fixes live with other helpers: the GIFs (Scenes at 2 frames a second fitted to
-#: 1280x720, branch jupyter) and lessons 1-5's figures wider than 13.3 in or taller than 7.5 in
-#: at 12 pt (lessons-a). Their failures are expected (xfail) until fixed; then remove them,
-#: and every picture is held to the rule.
 #: pictures allowed to break a rule, each with the reason (none may be added without one)
-PENDING = {"backprop/explore_backprop_step.png":
-           "the explorer fits the whole lesson graph and both legends on one 1280x720 frame, "
-           "so its smallest text (the arrow labels) is 10 pt"}
+PENDING = {}
 
 
 def _judge(wrong, rule):

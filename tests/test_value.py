@@ -2,6 +2,7 @@
 import math
 import warnings
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -131,6 +132,30 @@ def test_fractional_power_of_negative_is_nan_with_a_warning():
 def test_division_by_zero_is_inf_with_a_warning():
     with pytest.warns(RuntimeWarning, match="divides by zero"):
         assert (Value(1.0) / Value(0.0)).data == math.inf
+
+
+@pytest.mark.parametrize("numerator", [1.0, -2.0, 0.0])
+@pytest.mark.parametrize("zero", [0, 0.0, np.float32(0.0)])
+def test_division_by_a_plain_zero_follows_the_same_rule(numerator, zero):
+    """Value / 0 (a number) gives what Value / Value(0) gives, forward and backward."""
+    results = []
+    for divisor in (zero, Value(0.0)):
+        a = Value(numerator)
+        with pytest.warns(RuntimeWarning, match="divides by zero"):
+            out = a / divisor
+        out.backward()
+        results.append((out.data, a.grad))
+    (data, grad), (expected_data, expected_grad) = results
+    assert math.isinf(grad) and grad == expected_grad                   # d(a/0)/da = 1/0
+    assert data == expected_data or (math.isnan(data) and math.isnan(expected_data))
+
+
+def test_division_by_a_plain_zero_under_detect_anomaly_raises():
+    from microdl import detect_anomaly
+    with detect_anomaly(), pytest.raises(FloatingPointError, match="anomaly in forward"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            Value(1.0) / 0
 
 
 def test_zero_base_value_exponent_has_zero_exponent_derivative():

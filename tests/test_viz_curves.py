@@ -45,6 +45,15 @@ def test_history_with_validation(tmp_path, assert_png_not_blank):
     assert_png_not_blank(fig, tmp_path / "history.png")
 
 
+def test_history_names_the_held_out_split_as_the_lesson_does():
+    fig = plot_history(fake_history(), held_out="test")
+    for ax in fig.axes:
+        texts = legend_texts(ax)
+        assert "test" in texts and not any("validation" in text for text in texts)
+    assert "best test (epoch 2)" in legend_texts(fig.axes[0])
+    plt.close(fig)
+
+
 def test_history_without_validation_or_accuracy(tmp_path, assert_png_not_blank):
     fig = plot_history(fake_history(validation=False, accuracy=False), log_loss=True)
     assert len(fig.axes) == 1 and "validation" not in legend_texts(fig.axes[0])

@@ -261,7 +261,7 @@ def test_plotting_mutates_nothing(tmp_path, data):
 
 def test_animation_plays_in_a_real_window_under_xvfb(tmp_path):
     """Opens the descent animation in a Tk window on a virtual screen, steps it with the
-    keys and takes a screenshot (tmp_path/window.png) that shows the picture."""
+    keys and takes a screenshot (tmp_path/window.png) that shows the picture and the slider."""
     import shutil
     import subprocess
     import sys
@@ -279,14 +279,39 @@ def test_animation_plays_in_a_real_window_under_xvfb(tmp_path):
         "window.press('right'); window.press('right')\n"
         "for _ in range(5):\n    plt.pause(0.2)\n"
         f"subprocess.run(['import', '-window', 'root', {str(shot)!r}], check=True)\n"
-        "print(scene.state['step'], [ax.get_title() for ax in window.picture.axes][0].splitlines()[-1])\n")
+        "print(scene.state['step'], [ax.get_title() for ax in window.picture.axes][0].splitlines()[-1],\n"
+        "      window.widgets['frame'].valtext.get_text())\n")
     import os
     env = dict(os.environ, MPLBACKEND="TkAgg", PYTHONPATH=str(Path(__file__).resolve().parents[1]))
     done = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1400x900x24", sys.executable, str(script)],
                           capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split("\n")[-2] == "3 step 3 of 8"
+    assert done.stdout.split("\n")[-2] == "3 step 3 of 8 3"   # the slider shows step 3 (frame 2)
     from PIL import Image
     with Image.open(shot) as image:
         colours = np.asarray(image.convert("RGB"))[:400, :600].reshape(-1, 3)
     assert len(np.unique(colours, axis=0)) > 50      # the contours are on screen, not a blank window
+
+
+def test_animation_square_marks_where_the_path_is_now_and_its_end_only_at_the_end():
+    bowl = quadratic_bowl()
+    scene = landscape.animate_descent(bowl, descent_path(bowl, steps=6))
+
+    def legend_texts(i):
+        return [t.get_text() for t in scene.figure(i).axes[0].get_legend().get_texts()]
+    assert "now: after step 3" in legend_texts(2)
+    assert not any(text.startswith("end") for text in legend_texts(2))
+    assert "end, after the last step" in legend_texts(5)
+
+
+def test_animation_window_slider_shows_the_step_number_not_the_frame_index():
+    from microdl.viz.canvas import SceneWindow
+    bowl = quadratic_bowl()
+    scene = landscape.animate_descent(bowl, descent_path(bowl, steps=40), max_frames=10)
+    window = SceneWindow(scene)
+    slider = window.widgets["frame"]
+    assert slider.label.get_text() == "step" and slider.valtext.get_text() == "1"
+    window.press("right")                                   # frame 1 is step 5 of 40
+    assert slider.valtext.get_text() == str(scene.controls["step"].choices[1]) == "5"
+    slider.set_val(9)                                       # the student drags it to the end
+    assert scene.state == {"step": 40} and slider.valtext.get_text() == "40"

@@ -3,8 +3,8 @@ SGD (momentum, Nesterov, dampening), Adam / AdamW (moments, bias correction, ams
 RMSprop (a running mean of g^2, centered, momentum) and Adagrad (a growing sum of g^2).
 """
 
-from .optimizer import (Optimizer, _check_at_least_zero, _copy, _maximum, _refuse_torch_only,
-                        _zeros_like)
+from .optimizer import (Optimizer, _check_at_least_zero, _checked_option, _copy, _maximum,
+                        _refuse_torch_only, _zeros_like)
 
 __all__ = ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"]
 
@@ -62,10 +62,8 @@ class Adam(Optimizer):
         _refuse_torch_only(name, foreach=foreach, capturable=capturable,
                            differentiable=differentiable, fused=fused)
         _check_at_least_zero(name, lr=lr, eps=eps, weight_decay=weight_decay)
-        for i, beta in enumerate(betas):
-            if not 0.0 <= beta < 1.0:
-                raise ValueError(f"{name}: betas[{i}] must be in [0, 1), got {beta}")
-        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
+        betas = _checked_betas(name, betas)
+        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                                       amsgrad=amsgrad, maximize=maximize,
                                       decoupled_weight_decay=decoupled_weight_decay))
 
@@ -89,6 +87,18 @@ class Adam(Optimizer):
         step_size = lr / (1 - beta1 ** state["step"])
         denominator = v ** 0.5 / (1 - beta2 ** state["step"]) ** 0.5 + group["eps"]
         return p - step_size * (m / denominator)
+
+
+def _checked_betas(name, betas):
+    """(beta1, beta2) as floats, each in [0, 1): the moments' decay rates."""
+    if isinstance(betas, (str, bytes)) or not hasattr(betas, "__len__") or len(betas) != 2:
+        raise ValueError(f"{name}: betas must be a pair (beta1, beta2) such as (0.9, 0.999), "
+                         f"got {betas!r:.60}")
+    checked = tuple(_checked_option(name, f"betas[{i}]", beta) for i, beta in enumerate(betas))
+    for i, beta in enumerate(checked):
+        if not beta < 1.0:
+            raise ValueError(f"{name}: betas[{i}] must be in [0, 1), got {beta}")
+    return checked
 
 
 class AdamW(Adam):

@@ -1,8 +1,14 @@
 """The Optimizer base: parameter groups, per-parameter state and the one loop that
 writes `p.data`, for a `Value` and a `Tensor` parameter alike; and the argument checks
 every optimizer shares (clear errors, PyTorch's speed options refused by name).
+
+Numeric options (lr, momentum, eps, weight_decay, ...) may be any real number, a NumPy
+scalar included (np.float32(0.01)); they are stored as Python floats, and one that is
+negative, inf or nan is refused at once, naming the option, instead of training into nan.
 """
 import copy
+import math
+import numbers
 
 import numpy as np
 
@@ -37,7 +43,8 @@ class Optimizer:
                                 f"{type(p).__name__}")
         for key, value in self.defaults.items():
             group.setdefault(key, value)
-        _check_lr(group["lr"], name)
+            if key == "lr" or _is_number_option(value):
+                group[key] = _checked_option(name, key, group[key])
         taken = {id(p) for g in self.param_groups for p in g["params"]}
         if any(id(p) in taken for p in group["params"]):
             raise ValueError(f"{name}: some parameters appear in more than one parameter group")
@@ -91,7 +98,7 @@ class Optimizer:
 
     @lr.setter
     def lr(self, value):
-        _check_lr(value, type(self).__name__)
+        value = _checked_option(type(self).__name__, "lr", value)
         for group in self.param_groups:
             group["lr"] = value
 
@@ -182,16 +189,32 @@ def _as_param_groups(params, name):
     return [{"params": items}]
 
 
-def _check_lr(lr, name):
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not lr >= 0:
-        raise ValueError(f"{name}: lr must be a number >= 0, got {lr!r}")
+def _is_number_option(default):
+    """Options with a number as default (lr, eps, ...); not flags such as nesterov."""
+    if getattr(default, "ndim", None) == 0 and getattr(default, "dtype", None) is not None:
+        return default.dtype.kind in "iuf"   # a NumPy scalar or 0-d array
+    return isinstance(default, numbers.Real) and not isinstance(default, bool)
+
+
+def _checked_option(name, option, value):
+    """`value` as a float, if it is a real number (NumPy scalars too), finite and >= 0."""
+    if getattr(value, "ndim", None) == 0 and getattr(value, "dtype", None) is not None \
+            and value.dtype.kind in "iuf":
+        value = value.item()  # a NumPy scalar or 0-d array: its Python number
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name}: {option} must be a number >= 0, got {type(value).__name__} "
+                         f"{value!r:.60}")
+    if not math.isfinite(value) or value < 0:
+        advice = " (a typical learning rate is 0.001 to 0.1)" if option == "lr" else ""
+        raise ValueError(f"{name}: {option} must be a finite number >= 0, got {value!r}{advice}")
+    return float(value)
 
 
 def _check_at_least_zero(name, **options):
-    _check_lr(options.pop("lr"), name)
+    """Check the numeric options before anything is built (add_param_group checks each
+    group again, with the defaults filled in)."""
     for option, value in options.items():
-        if not value >= 0:
-            raise ValueError(f"{name}: {option} must be >= 0, got {value!r}")
+        _checked_option(name, option, value)
 
 
 def _refuse_torch_only(name, **options):

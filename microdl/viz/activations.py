@@ -43,7 +43,7 @@ ACTIVATIONS = {
     "relu": Activation("ReLU", r"$\mathrm{ReLU}(x) = \max(0, x)$", lambda x: x.relu()),
     "leaky_relu": Activation("leaky ReLU", rf"$\max({LEAKY_SLOPE:g}\,x,\ x)$",
                              lambda x: x.leaky_relu(LEAKY_SLOPE),
-                             note=f"leaks: gradient = {LEAKY_SLOPE:g},\nsmall but never 0"),
+                             note=f"leaks: gradient\n= {LEAKY_SLOPE:g}, small\nbut never 0"),
     # log(1 + e^x) composed of microdl's exp and log, so autodiff gives its derivative
     # (the sigmoid); fine on a plotted range, e^x overflows only beyond x ~ 700
     "softplus": Activation("softplus", r"$\mathrm{softplus}(x) = \log(1 + e^x)$",
@@ -110,8 +110,9 @@ def plot_activation(name, ax=None, x_range=(-6.0, 6.0), points=1001, legend=True
         width=7.0, height=5.0, layout="constrained")
     x = np.linspace(*x_range, points)
     values, derivative = activation_and_derivative(name, x)
+    axes.set_ylim(*_y_limits(values, derivative))  # first: the region labels avoid the curves
     for start, end, kind in vanishing_regions(x, derivative):
-        _shade(axes, start, end, kind, x_range)
+        _shade(axes, start, end, kind, x_range, [(x, values), (x, derivative)])
     axes.axhline(0, color=style.GREY, lw=0.8, zorder=1)
     axes.axvline(0, color=style.GREY, lw=0.8, zorder=1)
     axes.plot(x, values, color=style.BLUE, lw=2.8, label="f(x)", zorder=3)
@@ -119,8 +120,8 @@ def plot_activation(name, ax=None, x_range=(-6.0, 6.0), points=1001, legend=True
               label="f'(x), by autodiff",
               zorder=4)
     if activation.note:
-        axes.annotate(activation.note, (x_range[0] * 0.55, LEAKY_SLOPE), xytext=(0, 30),
-                      textcoords="offset points", ha="center", fontsize=style.FONT_SIZE,
+        axes.annotate(activation.note, (x_range[0] * 0.55, LEAKY_SLOPE), xytext=(-50, 50),
+                      textcoords="offset points", ha="left", fontsize=style.FONT_SIZE,
                       color=style.VERMILLION, arrowprops=dict(arrowstyle="->", color=style.VERMILLION))
     axes.set_xlim(*x_range)
     axes.set_ylim(*_y_limits(values, derivative))
@@ -140,15 +141,30 @@ def _break_at_jumps(values):
     return values
 
 
-def _shade(axes, start, end, kind, x_range):
-    """Shade one region and write what happens there, upright if the region is narrow."""
+def _shade(axes, start, end, kind, x_range, curves):
+    """Shade one region; say what happens there where no curve (x, y) runs (narrow: '≈ 0')."""
     options = _REGION_STYLE[kind]
     axes.axvspan(start, end, color=options["color"], alpha=options["alpha"], lw=0,
                  hatch=options.get("hatch"), zorder=0)
-    narrow = (end - start) < 0.3 * (x_range[1] - x_range[0])
-    axes.text((start + end) / 2, 0.5 if narrow else 0.2, _TEXT[kind].replace("\n", " ") if narrow
-              else _TEXT[kind], transform=axes.get_xaxis_transform(), rotation=90 if narrow else 0,
-              ha="center", va="center", fontsize=style.FONT_SIZE, color=style.BLACK, zorder=2)
+    span = x_range[1] - x_range[0]
+    # a region at the plot's edge: text from that edge inwards, so it never covers the ticks
+    x, align = ((start + 0.02 * span, "left") if start <= x_range[0] else
+                (end - 0.02 * span, "right") if end >= x_range[1] else ((start + end) / 2, "center"))
+    axes.text(x, _free_height(axes, start, end, curves), "≈ 0" if end - start < 0.25 * span else _TEXT[kind],
+              transform=axes.get_xaxis_transform(), ha=align, va="center", fontsize=style.FONT_SIZE,
+              zorder=2, bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.6))
+
+
+def _free_height(axes, start, end, curves):
+    """The height (0-1, axes fraction) in [start, end] farthest from every curve."""
+    low, high = axes.get_ylim()
+    heights = np.linspace(0.2, 0.8, 7)
+    clearance = np.full(len(heights), np.inf)
+    for x, y in curves:
+        inside = (x >= start) & (x <= end) & np.isfinite(y)
+        for value in (np.clip((y[inside] - low) / (high - low), -1, 2)):
+            clearance = np.minimum(clearance, np.abs(heights - value))
+    return float(heights[np.argmax(clearance)])
 
 
 def _y_limits(values, derivative, top_at_most=3.0):

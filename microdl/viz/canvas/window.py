@@ -168,9 +168,12 @@ class SceneWindow:
             button = Button(panel.add_axes(_row_box(rows, row, 0.02 + 0.045 * k, 0.04)), text)
             button.on_clicked(lambda _event, action=action: action())
             self.widgets[["first", "previous", "play", "next", "last"][k]] = button
-        slider = Slider(panel.add_axes(_row_box(rows, row, 0.34, 0.55)), "frame", 0, len(scene) - 1,
+        frames = scene.controls[scene.frame_control]  # the slider moves by frame, shows its value
+        slider = Slider(panel.add_axes(_row_box(rows, row, 0.34, 0.55)), frames.label, 0, len(scene) - 1,
                         valinit=scene.index, valstep=1)
         slider.on_changed(lambda value: scene.step(int(value)) if int(value) != scene.index else None)
+        slider.on_changed(lambda value: slider.valtext.set_text(str(frames.choices[int(value)])))
+        slider.valtext.set_text(str(frames.choices[scene.index]))
         self.widgets["frame"] = slider
 
     def _sync_widgets(self):
@@ -183,6 +186,7 @@ class SceneWindow:
             slider.eventson = False
             slider.set_val(self.scene.index)
             slider.eventson = True
+            slider.valtext.set_text(str(self.scene.controls[self.scene.frame_control].choices[self.scene.index]))
         for name, control in self.scene.controls.items():
             widget = self.widgets.get(name)
             if name == self.scene.frame_control or widget is None:

@@ -94,8 +94,8 @@ def layer_names(keys, hidden=False):
 
 # --- loss and accuracy ------------------------------------------------------------------------
 
-def _draw_metric(ax, history, name, per_epoch):
-    """Per-iteration (thin) and per-epoch (bold) training curves and validation; True if drawn."""
+def _draw_metric(ax, history, name, per_epoch, held_out="validation"):
+    """Per-iteration (thin) and per-epoch (bold) training curves and the held-out split's; True if drawn."""
     drawn = False
     per_iteration = _series(history.iteration, name)
     if per_iteration is not None:
@@ -103,7 +103,7 @@ def _draw_metric(ax, history, name, per_epoch):
                 linewidth=1.0, label="training, each batch")
         drawn = True
     for key, color, marker, label in ((name, TRAIN, "o", "training, epoch mean"),
-                                      ("val_" + name, VALIDATION, "s", "validation")):
+                                      ("val_" + name, VALIDATION, "s", held_out)):
         values = _series(history.epoch, key)
         if values is None:
             continue
@@ -113,19 +113,22 @@ def _draw_metric(ax, history, name, per_epoch):
     return drawn
 
 
-def _mark_best_validation(ax, history, name):
+def _mark_best_validation(ax, history, name, held_out="validation"):
     values = _series(history.epoch, "val_" + name)
     if values is None or np.all(np.isnan(values)):
         return
     best = int(np.nanargmin(values) if name == "loss" else np.nanargmax(values))
-    ax.plot(best + 1, values[best], linestyle="", zorder=5, label=f"best validation (epoch {best + 1})",
+    ax.plot(best + 1, values[best], linestyle="", zorder=5, label=f"best {held_out} (epoch {best + 1})",
             **style.MINIMUM_MARKER)
 
 
 @style.styled
-def plot_history(history, log_loss=False, title="Training curves"):
+def plot_history(history, log_loss=False, title="Training curves", held_out="validation"):
     """Loss (and accuracy, when recorded) over training: training vs validation, per batch
-    (thin) and per epoch (bold), on a shared x axis in epochs. Returns the Figure."""
+    (thin) and per epoch (bold), on a shared x axis in epochs. Returns the Figure.
+
+    held_out: what to call the split passed as fit(validation=...): "test" when it is the
+    test set, as in the lessons."""
     per_epoch = _iterations_per_epoch(history)
     has_accuracy = _series(history.iteration, "accuracy") is not None or any(
         _series(history.epoch, k) is not None for k in ("accuracy", "val_accuracy"))
@@ -133,10 +136,10 @@ def plot_history(history, log_loss=False, title="Training curves"):
     fig, axes = canvas.new_figure(1, len(panels), width=6.0 * len(panels), height=5.4, squeeze=False,
                                  sharex=True)
     for ax, name in zip(axes[0], panels):
-        if not _draw_metric(ax, history, name, per_epoch):
+        if not _draw_metric(ax, history, name, per_epoch, held_out):
             raise ValueError(f"the history holds no {name}: history.iteration['{name}'] and "
                              f"history.epoch['{name}'] are both empty; train with fit() first")
-        _mark_best_validation(ax, history, name)
+        _mark_best_validation(ax, history, name, held_out)
         ax.set_title(name)
         ax.set_xlabel(_x_label(per_epoch))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))

@@ -27,8 +27,10 @@ __all__ = ["builtin_layout", "draw_builtin", "draw_items", "draw_titles", "rende
 ROW_SIZE, TITLE_SIZE, OP_SIZE, EDGE_SIZE = style.FONT_SIZE + 1, style.FONT_SIZE + 2, 16, style.FONT_SIZE
 PAD = 0.1         # inches inside a box
 MARGIN = 0.35     # inches around the graph
+FIT_MARGIN = 0.15  # around a graph fitted to a slide or window: room for the halos only
 LINE = 1.45 / 72  # line height per point of font size, in inches
 LEGEND_SIZE = style.FONT_SIZE + 1
+LABEL_SPARE = 0.1  # a graph fitted by s: its arrow labels by s + 0.1 (12 pt on a slide; 0.2 in to spare)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -58,12 +60,11 @@ def node_sizes(diagram):
 
 
 def builtin_layout(diagram, sizes=None):
-    """(the layered layout of a diagram in inches, the node sizes it used); `sizes` may
-    reserve more room per node."""
+    """(the layered layout of a diagram in inches, the node sizes it used); `sizes` may reserve more."""
     sizes = sizes or node_sizes(diagram)
-    room = [_text_width(e.label, EDGE_SIZE) + 0.9 if e.label else 0.0 for e in diagram.edges]
-    return layered_layout([n.id for n in diagram.nodes],
-                          [(e.source, e.target) for e in diagram.edges],
+    # a label's stretch (its text + 0.3 in) and 0.35 in for the curve after it
+    room = [_text_width(e.label, EDGE_SIZE) + 0.65 if e.label else 0.0 for e in diagram.edges]
+    return layered_layout([n.id for n in diagram.nodes], [(e.source, e.target) for e in diagram.edges],
                           sizes, column_gap=0.5, row_gap=0.28, edge_room=room), sizes
 
 
@@ -78,32 +79,33 @@ def draw_builtin(fig, diagram, layout, sizes, min_width=0.0, fit=False):
     at least `min_width` inches, so that the frames of an animation all match).
     Returns (the graph's Axes, s: how much the graph shrank to fit).
 
-    fit=True keeps the size of `fig` (a Figure or a SubFigure: a slide, a window) and
-    shrinks the graph and legends to fit it when needed; the titles keep their size.
-    """
+    fit=True keeps the size of `fig` (a Figure or a SubFigure: a slide, a window) and shrinks
+    the graph (and the legends, if wider than it) to fit when needed; the titles keep their size."""
     boxes, arrows = legend_entries(diagram)
     arrows_heading = arrows_title(diagram)
-    graph_w = max(layout.width + 2 * MARGIN, _legend_width(boxes), _legend_width(arrows),
-                  _text_width(arrows_heading, LEGEND_SIZE) + 0.6)
+    legend_w = max(_legend_width(boxes), _legend_width(arrows), _text_width(arrows_heading, LEGEND_SIZE) + 0.6)
+    margin = FIT_MARGIN if fit else MARGIN
     top = 0.35 + (style.TITLE_SIZE + 4) * LINE + (style.TITLE_SIZE * LINE if diagram.subtitle else 0)
     bottom = 4 * 0.42 + 0.15  # two legends of one row, each with a title
-    graph_h = layout.height + 2 * MARGIN
+    graph_h = layout.height + 2 * margin
     if fit:  # s: how much the graph shrinks (points and inches alike) to fit the figure
         width, height = fig.bbox.width / fig.dpi, fig.bbox.height / fig.dpi
-        s = min(1.0, width / graph_w, (height - top) / (graph_h + bottom))
+        legend_s = min(1.0, width / legend_w)  # the legends shrink only if they are wider than the figure
+        s = min(1.0, width / (layout.width + 2 * margin), (height - top - bottom * legend_s) / graph_h)
     else:
-        width, height, s = max(graph_w, title_width(diagram), min_width), top + graph_h + bottom, 1.0
+        width = max(layout.width + 2 * margin, legend_w, title_width(diagram), min_width)
+        height, s, legend_s = top + graph_h + bottom, 1.0, 1.0
         fig.set_size_inches(width, height)
     fig.patch.set_facecolor("white")
-    ax = fig.add_axes([0, bottom * s / height, 1, (height - top - bottom * s) / height])
+    ax = fig.add_axes([0, bottom * legend_s / height, 1, (height - top - bottom * legend_s) / height])
     ax.set_axis_off()
-    area_w, area_h = width / s, (height - top - bottom * s) / s  # in the layout's inches
+    area_w, area_h = width / s, (height - top - bottom * legend_s) / s  # in the layout's inches
     ax.set_xlim(layout.width / 2 - area_w / 2, layout.width / 2 + area_w / 2)
     ax.set_ylim(layout.height / 2 + area_h / 2, layout.height / 2 - area_h / 2)  # y grows downward
 
     draw_items(ax, diagram, layout, sizes, s)
     draw_titles(fig, diagram, width, height)
-    _draw_legends(fig, boxes, arrows, arrows_heading, height / s, s)
+    _draw_legends(fig, boxes, arrows, arrows_heading, height / legend_s, legend_s)
     return ax, s
 
 
@@ -233,7 +235,7 @@ def _draw_edge(ax, edge, path, label_at, scale, s=1.0):
         firing = edge.state == "firing"
         x, y = label_at  # just above the straight stretch of the arrow (y grows downward)
         ax.text(x, y - width / 144 - 0.04, edge.label, ha="center", va="bottom",
-                fontsize=EDGE_SIZE * s, zorder=4,
+                fontsize=EDGE_SIZE * min(1.0, s + LABEL_SPARE), zorder=4,
                 fontweight="bold" if firing else "normal", color="#222222",
                 bbox=dict(boxstyle="round,pad=0.15", ec=color if firing else "none", lw=1.5 * s,
                           fc=style.YELLOW if firing else "white", alpha=0.9))

@@ -13,9 +13,8 @@ One idea a file; the flow runs one way, losses -> paths -> drawing -> public plo
     epochs.py       plot_epochs: batches, iterations and epochs, drawn
     plots.py        plot_landscape, compare_optimizers (best_learning_rate), compare_learning_rates
     explore.py      explore_landscape: sliders for lr, momentum, optimizer, steps, start
-    model_weights.py, network_loss.py  a net's weights as one vector; network_loss: along two
-    plane.py, plane_grid.py  RandomPlane (filter-normalised), train_run, plane_losses (the grid)
-    real_landscape.py plot_loss_landscape: the loss around trained weights, runs projected
+    model_weights.py, network_loss.py, plane.py, plane_grid.py, real_landscape.py
+                    a net's weights as a vector; its loss on a filter-normalised plane
 """
 from .animation import animate_descent
 from .batch_sizes import compare_batch_sizes

@@ -9,11 +9,12 @@ the animation and the figure can never disagree.
 import dataclasses
 
 import numpy as np
+from matplotlib.lines import Line2D
 
 from .. import style
 from ..canvas import Control, Scene, dpi_to_fit
 from .contours import landscape_view
-from .panel import figure_size
+from .panel import figure_size, marker_legend_handles, shares_start
 from .path import as_paths
 from .plots import plot_landscape
 
@@ -47,13 +48,25 @@ def animate_descent(loss, paths, levels=16, log_levels="auto", view=None, size=(
                 fig.set_layout_engine("constrained")
             else:  # a SubFigure (a window's picture above its controls): room for the legend
                 fig.subplots_adjust(left=0.12, right=0.95, top=0.88, bottom=0.3)
-            plot_landscape(loss, [_cut(path, step) for path in paths], ax=fig.subplots(),
-                           levels=levels, log_levels=log_levels, view=view,
-                           title=f"{loss.name}\nstep {step} of {steps}")
+            ax, shown = fig.subplots(), [_cut(path, step) for path in paths]
+            plot_landscape(loss, shown, ax=ax, levels=levels, log_levels=log_levels, view=view,
+                           legend=False, title=f"{loss.name}\nstep {step} of {steps}")
+            _legend(ax, loss, shown, "end, after the last step" if step == steps else f"now: after step {step}")
 
     width, height = figure_size(view)
     return Scene(draw, [Control("step", shown_steps)], frame_control="step", size=(width, height),
                  dpi=dpi_to_fit(width, height, size), fps=fps)
+
+
+def _legend(ax, loss, paths, end_label):
+    """plot_landscape's legend, but the square says what it marks in this frame: where the
+    path is now (mid-way), or its end (the last frame)."""
+    handles = ax.get_legend_handles_labels()[0]
+    handles += marker_legend_handles(paths, loss, True, shares_start(paths), show_end=False)
+    if any(not p.diverged for p in paths):
+        handles.append(Line2D([], [], linestyle="none", color=style.GREY, label=end_label, **style.END_MARKER))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.13),
+              ncol=1 if len(handles) > 4 else 2, frameon=False)
 
 
 def _cut(path, step):

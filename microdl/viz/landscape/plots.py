@@ -222,7 +222,10 @@ def compare_learning_rates(loss, start=None, lrs=None, optimizer="sgd", steps=No
         panel.set_title(f"lr = {path.lr:.3g}: {_verdict(loss, path)}", color=color)
     add_colorbar(figure, filled, chosen, [axes[f"lr{i}"] for i in range(len(paths))])
     _plot_loss_curves(axes["curves"], loss, paths, colors)
-    axes["curves"].legend(loc="best", frameon=True, framealpha=0.9)
+    curves = [line for line in axes["curves"].get_lines() if line.get_label() in {p.label for p in paths}]
+    # the optimizer is in the title: the legend names only the learning rates, and fits in a corner
+    axes["curves"].legend(curves, [f"lr = {p.lr:.3g}" + (" (diverged)" if p.diverged else "") for p in paths],
+                          loc="upper right", frameon=True, framealpha=0.9)
     handles = marker_legend_handles(paths, loss, True, True)
     figure.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False)
     name = optimizer_name(key if isinstance(key, str) else getattr(key, "__name__", "optimizer"),
