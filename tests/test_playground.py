@@ -3,13 +3,16 @@ line, and its own CSV data."""
 import time
 
 import matplotlib.pyplot as plt
+import matplotlib.text
 import numpy as np
 import pytest
 
 from microdl import cli, data
 from microdl.viz import playground
 from microdl.viz.live.playground import DATASETS, Playground
+from microdl.viz import projector, style
 from microdl.viz.canvas import SceneWindow
+from text_layout import texts_in_trouble
 
 
 def test_headless_moons_two_layers_of_eight_reach_97_percent_quickly(tmp_path, capsys):
@@ -75,6 +78,27 @@ def test_the_window_is_driven_by_keys_and_widgets():
     window.press("r")
     assert pg.step_count == 0
     assert plt.get_fignums() == before          # no figure left with pyplot
+
+
+@pytest.mark.parametrize("on_projector", [False, True], ids=["normal", "projector"])
+@pytest.mark.parametrize("settings", [dict(layers=(8, 8)), dict(layers=(16, 16, 16, 16), dataset="spiral"),
+                                      dict(layers=(3,), engine="scalar", points=60)],
+                         ids=["8-8", "four-layers-of-16", "scalar"])
+def test_no_control_label_or_title_is_clipped_or_overlaps_another_at_slide_size(on_projector, settings):
+    before = plt.get_fignums()
+    with projector(on_projector):
+        pg = Playground(**settings, seed=0)
+        pg.train(20)
+        with style.context():
+            window = SceneWindow(pg)          # the window: the controls in a column, the picture
+        window.redraw()
+        assert tuple(window.figure.get_size_inches() * window.figure.dpi) == (1280, 720)
+        assert texts_in_trouble(window.figure) == []
+        saved = pg.figure()                   # what --save writes: the picture alone
+        assert texts_in_trouble(saved) == []
+    names = [t.get_text() for t in window.figure.findobj(matplotlib.text.Text)]
+    assert "adam" in names and any(n.startswith("accuracy: train") for n in names)
+    assert plt.get_fignums() == before
 
 
 def test_your_own_csv(tmp_path):

@@ -315,3 +315,62 @@ def test_train_in_a_script_runs_fit_here_and_keeps_its_history():
                          epochs=2, batch_size=32, progress=False)
     assert view.wait() is history and len(history.iteration["loss"]) == 4 == view.record.step
     assert not view.running
+
+
+def _legend_crosses_a_curve(ax):
+    """Does any line or histogram outline of `ax` pass under its legend (as drawn)?"""
+    ax.figure.canvas.draw()
+    box = ax.get_legend().get_window_extent()
+    for artist in [*ax.lines, *ax.patches]:
+        path = artist.get_transform().transform_path(artist.get_path())
+        if path.intersects_bbox(box, filled=False):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("shape", ["falling", "flat", "rising", "zigzag"])
+@pytest.mark.parametrize("on_projector", [False, True], ids=["normal", "projector"])
+def test_legends_of_small_panels_sit_where_the_curves_are_not(shape, on_projector):
+    from microdl.viz import projector, style
+    from microdl.viz.canvas import new_figure
+    from microdl.viz.live.panels import draw_accuracy, draw_loss
+    from microdl.viz.live.record import LiveRecord
+    steps = np.arange(1, 61)
+    curve = {"falling": 2.0 * np.exp(-steps / 15) + 0.1, "flat": np.full(60, 0.69),
+             "rising": 0.1 + steps / 70, "zigzag": 0.5 + 0.4 * (steps % 2)}[shape]
+    record = LiveRecord()
+    record.steps, record.loss = list(steps), list(curve)
+    record.accuracy_steps, record.accuracy = list(steps), list(np.clip(1 - curve / 2.2, 0, 1))
+    record.val_steps, record.val_loss = list(steps[::10]), list(curve[::10] * 1.1)
+    record.val_accuracy = list(np.clip(1 - curve[::10] / 2, 0, 1))
+    with projector(on_projector), style.context():
+        for draw in (draw_loss, draw_accuracy):
+            fig, ax = new_figure(width=3.2, height=2.6)       # the size of a panel in a live frame
+            draw(ax, record)
+            assert ax.get_legend() is not None
+            assert not _legend_crosses_a_curve(ax), (shape, draw.__name__)
+            top_of_data = max(np.nanmax(line.get_ydata()) for line in ax.lines)
+            assert ax.get_ylim()[1] >= top_of_data          # every curve still shows
+    assert plt.get_fignums() == []
+
+
+@pytest.mark.parametrize("on_projector", [False, True], ids=["normal", "projector"])
+def test_live_frames_have_no_clipped_or_overlapping_text(on_projector):
+    from microdl.viz import projector
+    from text_layout import texts_in_trouble
+    X, y = data.moons(200, noise=0.15, seed=0)
+    Xc, yc = data.shapes(120, seed=0)
+    with projector(on_projector):
+        mlp = nn.Sequential(nn.Linear(2, 8, seed=0), nn.ReLU(), nn.Linear(8, 8, seed=1), nn.ReLU(),
+                            nn.Linear(8, 2, seed=2))
+        view = LiveView(show="offscreen", every=5)
+        train.fit(mlp, nn.functional.cross_entropy, optim.Adam(mlp.parameters(), lr=0.01), (X, y),
+                  epochs=2, live=view, seed=0, progress=False)
+        assert texts_in_trouble(view.current_figure()) == []
+        cnn = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1, seed=0), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                            nn.Linear(4 * 14 * 14, 5, seed=1))
+        view = LiveView(show="offscreen", every=2, class_names=data.SHAPE_CLASSES)
+        train.fit(cnn, nn.functional.cross_entropy, optim.Adam(cnn.parameters(), lr=0.01), (Xc, yc),
+                  epochs=1, live=view, seed=0, progress=False)
+        assert texts_in_trouble(view.current_figure()) == []
+    assert plt.get_fignums() == []

@@ -4,6 +4,7 @@ Skipped where xvfb-run, tkinter or ImageMagick's `import` is missing. The screen
 kept in the test's tmp folder (printed on failure) for a person to look at.
 """
 import textwrap
+from pathlib import Path
 
 
 
@@ -16,7 +17,7 @@ SCRIPT = textwrap.dedent("""
     from microdl import data, nn, optim, train
     from microdl.viz import LiveView
 
-    out = sys.argv[1]
+    out, tests_folder = sys.argv[1], sys.argv[2]
 
     def shoot(view, name):
         canvas = view._display.figure.canvas
@@ -73,20 +74,37 @@ SCRIPT = textwrap.dedent("""
     canvas.draw(); canvas.flush_events(); canvas.start_event_loop(0.3)
     subprocess.run(["import", "-window", "root", out + "/playground_window.png"], check=True)
     plt.close("all")
+
+    # projector mode, in the real window: measured by Tk's own renderer, then shot
+    sys.path.insert(0, tests_folder)
+    from text_layout import texts_in_trouble
+    from microdl.viz import projector
+    with projector():
+        pg = Playground("moons", layers=(8, 8), seed=0)
+        pg.train(60)
+        window = pg.show(block=False)
+        canvas = window.figure.canvas
+        canvas.draw(); canvas.flush_events(); canvas.start_event_loop(0.3)
+        print("projector window size", canvas.get_width_height())
+        print("projector troubles", texts_in_trouble(window.figure))
+        subprocess.run(["import", "-window", "root", out + "/playground_projector_window.png"], check=True)
+    plt.close("all")
 """)
 
 
 
 def test_live_view_and_playground_in_real_windows(tmp_path, run_in_virtual_window):
     from PIL import Image
-    result = run_in_virtual_window(SCRIPT, tmp_path, timeout=300)
+    result = run_in_virtual_window(SCRIPT, tmp_path, Path(__file__).parent, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "paused True" in result.stdout and "same axes True" in result.stdout   # redrawn in place
     assert "'graph'" in result.stdout.split("scalar panels")[1].splitlines()[0]
     assert "'examples'" in result.stdout.split("cnn panels")[1].splitlines()[0]
     steps = int(result.stdout.split("playground steps ")[1].split()[0])
     assert steps > 0, result.stdout
-    for name in ("live_window.png", "live_scalar_window.png", "live_cnn_window.png", "playground_window.png"):
+    assert "projector troubles []" in result.stdout, result.stdout
+    for name in ("live_window.png", "live_scalar_window.png", "live_cnn_window.png", "playground_window.png",
+                 "playground_projector_window.png"):
         image = Image.open(tmp_path / name).convert("L")
         low, high = image.getextrema()
         assert high - low > 100, f"{tmp_path / name} looks blank"

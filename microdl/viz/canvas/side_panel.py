@@ -13,10 +13,17 @@ import math
 
 import matplotlib
 
-__all__ = ["build_side_panel", "sync_side_panel", "SIDE_WIDTH"]
+__all__ = ["build_side_panel", "sync_side_panel", "SIDE_WIDTH", "side_width"]
 
-SIDE_WIDTH = 0.27          # share of the window's width the column takes
+SIDE_WIDTH = 0.27          # share of the window's width the column takes at 12 pt
 _SLIDER_HEIGHT = 0.038
+_LABEL_RIGHT = 0.275       # the radio groups' names end here; their buttons start at 0.29
+
+
+def side_width():
+    """The column's share of the window: SIDE_WIDTH at 12 pt, wider with larger fonts
+    (projector mode), so that the names of the choices still fit beside their buttons."""
+    return min(0.34, SIDE_WIDTH * max(1.0, _font() / 12))
 
 
 def _font():
@@ -50,33 +57,47 @@ def build_side_panel(window, panel, buttons):
             widgets[name], top = _slider(window, panel, name, control, top)
     keys = ["space: play / pause", "\u2192: step"] if window.scene.endless else []
     keys += [getattr(window.scene, "key_hint", "")]
-    panel.text(0.04, 0.01, "   ".join(k for k in keys if k), fontsize=_font() - 1, color="#555555")
+    keys = [k for k in keys if k]
+    lines = ["   ".join(keys)] if _text_width("   ".join(keys), panel) < 0.94 else keys[:2] + ["   ".join(keys[2:])]
+    panel.text(0.04, 0.01, "\n".join(line for line in lines if line), fontsize=_font(), color="#555555")
     return widgets
 
 
-def _radio_shape(control):
-    """(layout keyword, rows) for a group of radio buttons."""
+def _text_width(text, panel):
+    """The width of `text` at the column's font, as a share of the panel's width."""
+    from matplotlib.textpath import TextPath
+    points = TextPath((0, 0), text, size=_font()).get_extents().width
+    return points / 72 * panel.figure.dpi / panel.bbox.width
+
+
+def _radio_shape(control, panel):
+    """(layout keyword, rows) for a group of radio buttons: as many columns (at most three)
+    as the widest name fits, measured at the column's font."""
     n = len(control.choices)
-    if n <= 3:
+    room = 1 - _LABEL_RIGHT - 0.03
+    # each button: its circle and a gap (together about two em) and its name
+    widest = max(_text_width(str(c), panel) for c in control.choices) + _text_width("MM", panel)
+    columns = max(1, min(n, 3, int(room // widest)))
+    if columns >= n:
         return {"layout": "horizontal"}, 1
-    if n == 4:
-        return {"layout": (2, 2)}, 2
-    return {}, n
+    rows = math.ceil(n / columns)
+    return {"layout": (rows, columns)}, rows
 
 
 def _radio(window, panel, name, control, top):
     from matplotlib.widgets import RadioButtons
-    shape, rows = _radio_shape(control)
-    height = 0.045 + 0.0385 * (rows - 1)
-    ax = panel.add_axes([0.29, top - height, 0.71, height])
+    shape, rows = _radio_shape(control, panel)
+    height = 0.045 + 0.042 * (rows - 1)
+    ax = panel.add_axes([_LABEL_RIGHT + 0.015, top - height, 1 - _LABEL_RIGHT - 0.015, height])
     ax.set_axis_off()
-    panel.text(0.275, top - height / 2, control.label, ha="right", va="center", fontsize=_font())
+    panel.text(_LABEL_RIGHT, top - height / 2, control.label, ha="right", va="center", fontsize=_font())
     labels = [str(c) for c in control.choices]
     active = control.choices.index(control.value)
+    font = {"label_props": {"fontsize": [_font()]}}      # the layout measures the names at this size
     try:
-        radio = RadioButtons(ax, labels, active=active, **shape)
-    except (TypeError, ValueError):          # an older matplotlib: one column
-        radio = RadioButtons(ax, labels, active=active)
+        radio = RadioButtons(ax, labels, active=active, **shape, **font)
+    except (TypeError, ValueError):          # an older matplotlib (< 3.11): one column
+        radio = RadioButtons(ax, labels, active=active, **font)
     for label in radio.labels:
         label.set_fontsize(_font())
     radio.choices = control.choices

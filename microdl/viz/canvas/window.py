@@ -14,7 +14,7 @@ controls and keys are driven from code: `window.press("right")`, `window.tick()`
 import math
 
 from .figure import Figure, show_in_window
-from .side_panel import SIDE_WIDTH, build_side_panel, sync_side_panel
+from .side_panel import build_side_panel, side_width, sync_side_panel
 
 __all__ = ["SceneWindow"]
 
@@ -34,7 +34,7 @@ class SceneWindow:
         self._timer = None
         self._side = getattr(scene, "controls_at", "bottom") == "left"
         if self._side:
-            self._panel, self.picture = self.figure.subfigures(1, 2, width_ratios=[SIDE_WIDTH, 1 - SIDE_WIDTH])
+            self._panel, self.picture = self.figure.subfigures(1, 2, width_ratios=[side_width(), 1 - side_width()])
             self.widgets = build_side_panel(self, self._panel, self._top_buttons())
         else:
             top, self._panel = self.figure.subfigures(

@@ -22,7 +22,7 @@ __all__ = ["choose_panels", "draw_frame", "GRAPH_MAX_PARAMETERS", "NETWORK_MAX_W
 GRAPH_MAX_PARAMETERS = 20     # a Neuron, MLP(2, [4, 1]) (17): its graph still reads on a slide
 NETWORK_MAX_WIDTH = 16        # widest layer drawn as circles; wider: histograms
 NETWORK_MAX_EDGES = 120
-EXAMPLES = 8                  # images in the strip
+EXAMPLES = 8                  # images in the strip (6 in projector mode: their titles need the room)
 
 
 def _small_network(model):
@@ -55,25 +55,27 @@ def choose_panels(model, X, classify=True):
 def _axes_for(fig, panels):
     """{panel: Axes (or a list of Axes for the examples)} on a GridSpec of the frame."""
     fig.subplots_adjust(left=0.06, right=0.98, top=0.88, bottom=0.2)
+    left = 0.1 if style.is_projector() else 0.07            # room for large tick labels and x2
     picture = next((p for p in panels if p in ("boundary", "examples")), None)
     rest = [p for p in panels if p != picture]
     if picture == "examples":
         grid = fig.add_gridspec(2, len(rest), height_ratios=[1, 1.35], hspace=0.55, wspace=0.45,
-                                left=0.06, right=0.98, top=0.86, bottom=0.2)
-        strip = grid[0, :].subgridspec(1, EXAMPLES, wspace=0.15)
-        axes = {"examples": [fig.add_subplot(strip[0, k]) for k in range(EXAMPLES)]}
+                                left=0.06, right=0.98, top=0.8 if style.is_projector() else 0.86, bottom=0.2)
+        count = EXAMPLES - 2 if style.is_projector() else EXAMPLES
+        strip = grid[0, :].subgridspec(1, count, wspace=0.15)
+        axes = {"examples": [fig.add_subplot(strip[0, k]) for k in range(count)]}
         axes.update({name: fig.add_subplot(grid[1, k]) for k, name in enumerate(rest)})
         return axes
     if "graph" in rest:                     # the graph is wide: the top row, curves below
         rest.remove("graph")
-        grid = fig.add_gridspec(2, 1 + len(rest), hspace=0.45, wspace=0.45, left=0.07, right=0.985,
+        grid = fig.add_gridspec(2, 1 + len(rest), hspace=0.45, wspace=0.45, left=left, right=0.985,
                                 top=0.86, bottom=0.2, width_ratios=[1.4] + [1] * len(rest),
                                 height_ratios=[1.7, 1])
         axes = {picture: fig.add_subplot(grid[:, 0]), "graph": fig.add_subplot(grid[0, 1:])}
         axes.update({name: fig.add_subplot(grid[1, 1 + k]) for k, name in enumerate(rest)})
         return axes
     columns = (1 if picture else 0) + (len(rest) + 1) // 2
-    grid = fig.add_gridspec(2, columns, hspace=0.5, wspace=0.42, left=0.07, right=0.985, top=0.86,
+    grid = fig.add_gridspec(2, columns, hspace=0.5, wspace=0.42, left=left, right=0.985, top=0.86,
                             bottom=0.2, width_ratios=[1.25] + [1] * (columns - 1) if picture else None)
     axes = {picture: fig.add_subplot(grid[:, 0])} if picture else {}
     places = [(r, c) for c in range(1 if picture else 0, columns) for r in range(2)]

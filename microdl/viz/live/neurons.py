@@ -17,7 +17,7 @@ from .. import style
 from .numpy_mlp import numpy_layer_outputs
 from ..network.reading import network_layers
 
-__all__ = ["neuron_maps", "draw_neuron_maps"]
+__all__ = ["neuron_maps", "draw_neuron_maps", "heading_pad"]
 
 
 def _grid(low, high, resolution):
@@ -75,17 +75,48 @@ def draw_neuron_maps(ax, model, low, high, resolution=20, names=("$x_1$", "$x_2$
         ax.set_aspect("equal")
         ax.set_axis_off()
         return ax
-    for (x, y), name in zip(columns[0], names):
+    # the inputs' names beside their maps, unless the maps are too small for projector letters
+    tiny = style.is_projector() and max(sizes) > 8
+    for (x, y), name in zip(columns[0], [] if tiny else names):
         ax.text(x - half - 0.1, y, name, ha="right", va="center", fontsize=style.font_size() + 2)
-    for k, column in enumerate(columns):
-        title = "input" if k == 0 else "output" if k == len(columns) - 1 else f"hidden {k}"
-        ax.text(column[0][0], tallest + 0.1, f"{title}\n{sizes[k]}", ha="center", va="bottom",
-                fontsize=style.font_size())
+    _headings(ax, [column[0][0] for column in columns], sizes)
     ax.set_xlim(-1.2 * cell, columns[-1][0][0] + cell)
-    ax.set_ylim(-tallest - 0.2, tallest + 1.3)
+    ax.set_ylim(-tallest - 0.2, tallest + 0.2)
     ax.set_aspect("equal")
     ax.set_axis_off()
     return ax
+
+
+HEADING_LINES = 2      # the headings over the columns take two lines above the Axes
+
+
+def _headings(ax, xs, sizes):
+    """Over each column its size, and over those "input", "hidden ...", "output": placed just
+    above the Axes (x in data, y in axes fraction), so their room does not depend on how tall
+    the network is; a title over this Axes needs pad >= heading_pad()."""
+    from matplotlib.transforms import blended_transform_factory
+    above = blended_transform_factory(ax.transData, ax.transAxes)
+    font = style.font_size()
+    for x, size in zip(xs, sizes):
+        ax.annotate(str(size), (x, 1.0), xycoords=above, xytext=(0, 4), textcoords="offset points",
+                    ha="center", va="bottom", fontsize=font)
+    hidden = xs[1:-1]
+    # "hidden 1", "hidden 2" meet when the columns are close or the font is large: then one
+    # "hidden" over all of them
+    crowded = style.is_projector() or len(hidden) > 2
+    names = [("input", xs[0]), ("output", xs[-1])]
+    if crowded and hidden:
+        names.append(("hidden", (hidden[0] + hidden[-1]) / 2))
+    else:
+        names += [(f"hidden {k}", x) for k, x in enumerate(hidden, start=1)]
+    for name, x in names:
+        ax.annotate(name, (x, 1.0), xycoords=above, xytext=(0, 6 + 1.25 * font), textcoords="offset points",
+                    ha="center", va="bottom", fontsize=font)
+
+
+def heading_pad():
+    """Points between the top of the network's Axes and a title over it, above the headings."""
+    return 10 + HEADING_LINES * 1.3 * style.font_size()
 
 
 def _frame(x, y, half):

@@ -11,7 +11,7 @@
 Which panels a model and its data get is decided in layout.py.
 """
 import numpy as np
-from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator, PercentFormatter
+from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, MaxNLocator, NullLocator, PercentFormatter
 
 from ...autodiff import no_grad
 from ...nn.module import evaluation_mode
@@ -19,6 +19,7 @@ from ...inference import forward, outputs_to_array
 from .. import style
 from ..boundary import _ends_in_sigmoid, plot_decision_boundary
 from ..curves.training import layer_colors
+from .legend_place import CORNERS, legend_clear_of_data
 from .neurons import draw_neuron_maps
 from .numpy_mlp import numpy_forward
 from .record import probabilities
@@ -74,6 +75,8 @@ def draw_accuracy(ax, record):
                 marker="o" if len(accuracy) <= 25 else None, label=f"training {smooth[-1]:.0%}")
     _draw_validation(ax, record.val_steps, record.val_accuracy, "{:.0%}")
     ax.set_ylim(-0.03, 1.03)
+    # no 120 % when the legend needs room above the data
+    ax.yaxis.set_major_locator(FixedLocator([0, 0.5, 1] if style.is_projector() else [0, 0.25, 0.5, 0.75, 1]))
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     _finish_step_axes(ax, _long("accuracy", "(higher is better)"), "lower right")
 
@@ -97,8 +100,8 @@ def _finish_step_axes(ax, title, legend_at):
     ax.set_xlabel("step")
     ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
     ax.grid(alpha=0.3)
-    if ax.lines:
-        ax.legend(loc=legend_at, frameon=False)
+    if ax.lines:       # the preferred corner first, then any corner the curves leave free
+        legend_clear_of_data(ax, (legend_at,) + tuple(c for c in CORNERS if c != legend_at), frameon=False)
 
 
 def draw_boundary(ax, model, X, y, class_names=None, resolution=None):
@@ -212,7 +215,8 @@ def draw_weights(ax, model, small=True, X=None):
         low, high = X.min(axis=0), X.max(axis=0)
         pad = 0.15 * (high - low)
         draw_neuron_maps(ax, model, low - pad, high + pad, resolution=16, labels=False)
-        ax.set_title("neurons (input → output), weights", y=TITLE_Y)
+        ax.set_title("neurons and weights" if style.is_projector() else "neurons (input → output), weights",
+                     y=TITLE_Y)
         return
     from ...diagnostics import layer_labels, parameter_groups
     labels = layer_labels(model)              # 'layer 1 (Conv2d 1→8 3x3)': the bars' names
@@ -222,8 +226,9 @@ def draw_weights(ax, model, small=True, X=None):
         values = values[np.isfinite(values)]
         if not values.size:
             continue
-        ax.hist(values, bins=40, histtype="step", linewidth=2, color=color, density=True,
-                label=f"{name.split(' (')[0]}: {values.size:,}")
+        # np.histogram + one step outline: what ax.hist(histtype="step") draws, at a third of its cost
+        density, edges = np.histogram(values, bins=40, density=True)
+        ax.stairs(density, edges, linewidth=2, color=color, label=f"{name.split(' (')[0]}: {values.size:,}")
     ax.set_title("weights per layer", y=TITLE_Y)
     ax.set_xlabel("value")
     ax.set_yticks([])
@@ -231,7 +236,9 @@ def draw_weights(ax, model, small=True, X=None):
         ax.text(0.5, 0.5, "no finite weights:\ntraining diverged", ha="center", va="center",
                 transform=ax.transAxes, color=style.VERMILLION)
         return
-    ax.legend(frameon=True, framealpha=0.85, edgecolor="none", loc="upper right", fontsize=style.font_size())
+    if style.is_projector():                  # large tick labels: fewer of them
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=3))
+    legend_clear_of_data(ax, frameon=True, framealpha=0.85, edgecolor="none", fontsize=style.font_size())
 
 
 def draw_graph(ax, model, loss, X, max_nodes=80):
