@@ -12,27 +12,18 @@ everything fits. Saving writes a temporary file and renames it (atomic_file.py),
 interrupted save never leaves half a checkpoint, and keeps the file's permissions. Checkpoints from
 older microdl versions (buffers saved as `buffer:1.running_mean`) still load.
 """
-from collections import namedtuple
 from pathlib import Path
 
 import numpy as np
 
 from .atomic_file import replacing
+from .checkpoint_error import CheckpointError, IncompatibleKeys
 from .checkpoint_file import UnreadableCheckpoint, entry_headers, open_archive, read_entry
 from .state_entries import header_problem
 
 __all__ = ["save", "load", "state_dict", "CheckpointError", "IncompatibleKeys"]
 
 LEGACY_BUFFER = "buffer:"  # the prefix older versions put before buffer names
-
-#: what Module.load_state_dict returns, as torch's: the keys it did not find, and the extra ones
-IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
-
-
-class CheckpointError(ValueError, RuntimeError):
-    """A state that does not fit the model (missing, extra or mis-shaped entries).
-
-    A ValueError, and a RuntimeError as PyTorch's load_state_dict raises."""
 
 
 def state_dict(module):

@@ -233,7 +233,7 @@ def _live_view(live, loader, validation, classify):
     if live is None or live is False:
         return None
     if live is True:
-        from .viz.live import LiveView   # only now: `import microdl` never loads matplotlib
+        from .viz.live.view import LiveView   # only now: `import microdl` never loads matplotlib
         live = LiveView(classify=classify)
     if hasattr(live, "attach"):
         live.attach(loader.X, loader.y, validation, replace=False)

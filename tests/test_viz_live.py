@@ -7,7 +7,7 @@ import pytest
 
 from microdl import data, nn, optim, train
 from microdl.nn.losses import cross_entropy
-from microdl.viz import LiveView
+from microdl.viz import LiveView, train_live
 from microdl.viz.live import dead_relu_verdicts, gradient_verdicts, health_verdicts
 from microdl.viz.live.layout import choose_panels
 
@@ -275,12 +275,12 @@ def test_frames_are_drawn_in_place_on_one_figure():
 
 
 def test_training_in_the_background_obeys_pause_step_play_and_stop():
-    """view.train(..., background=True): what Jupyter does so its buttons reach the loop."""
+    """train_live(view, ..., background=True): what Jupyter does so its buttons reach the loop."""
     import time
     X, y = data.moons(200, seed=0)
     model = _tensor_mlp()
     view = LiveView(X, y, show="none", every=50)
-    assert view.train(model, nn.functional.cross_entropy, optim.SGD(model.parameters(), lr=0.05), (X, y),
+    assert train_live(view, model, nn.functional.cross_entropy, optim.SGD(model.parameters(), lr=0.05), (X, y),
                       epochs=10_000, background=True) is view
     deadline = time.time() + 60
     while view.record.step < 5 and time.time() < deadline:
@@ -304,14 +304,14 @@ def test_training_in_the_background_obeys_pause_step_play_and_stop():
     assert view.wait(timeout=30) is None and not view.running     # stopped: no History
     with pytest.raises(RuntimeError, match="still training"):
         view._background.thread = type("Alive", (), {"is_alive": lambda self: True})()
-        view.train(model, None, None, (X, y), background=True)
+        train_live(view, model, None, None, (X, y), background=True)
 
 
 def test_train_in_a_script_runs_fit_here_and_keeps_its_history():
     X, y = data.moons(64, seed=0)
     model = _tensor_mlp()
     view = LiveView(show="none")
-    history = view.train(model, nn.functional.cross_entropy, optim.SGD(model.parameters(), lr=0.1), (X, y),
+    history = train_live(view, model, nn.functional.cross_entropy, optim.SGD(model.parameters(), lr=0.1), (X, y),
                          epochs=2, batch_size=32, progress=False)
     assert view.wait() is history and len(history.iteration["loss"]) == 4 == view.record.step
     assert not view.running

@@ -19,11 +19,11 @@ ROOT = Path(__file__).resolve().parents[1]
 START = """\
 import json, time
 from microdl import data, nn, optim
-from microdl.viz import LiveView
+from microdl.viz import LiveView, train_live
 X, y = data.moons(300, seed=0)
 model = nn.Sequential(nn.Linear(2, 8, seed=0), nn.ReLU(), nn.Linear(8, 2, seed=1))
 view = LiveView(X, y, every=25)
-view.train(model, nn.functional.cross_entropy, optim.SGD(model.parameters(), lr=0.05), (X, y),
+train_live(view, model, nn.functional.cross_entropy, optim.SGD(model.parameters(), lr=0.05), (X, y),
            epochs=100_000)
 buttons = view._display.widgets
 print(json.dumps({"pause": buttons.pause.model_id, "step": buttons.step.model_id}))"""

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..io import CheckpointError
+from ..checkpoint_error import CheckpointError
 from .layers import require
 from .scalar import as_tensor_model, copy_into_scalar_model, is_scalar_model
 

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from ..io import CheckpointError, IncompatibleKeys
+from ..checkpoint_error import CheckpointError, IncompatibleKeys
 from ..state_entries import converted
 from ..tensor import Tensor
 from ..value import Value

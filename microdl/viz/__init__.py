@@ -23,7 +23,7 @@ from .landscape import (animate_descent, batch_trajectory, compare_batch_sizes, 
                         compare_optimizers, descent_path, explore_landscape, linear_regression_loss,
                         network_loss, plot_epochs, plot_landscape, plot_loss_landscape, plot_surface,
                         quadratic_bowl, rosenbrock, saddle)
-from .live import LiveView, draw_pad, playground
+from .live import LiveView, draw_pad, playground, train_live
 from .network import draw_network
 from .style import projector
 

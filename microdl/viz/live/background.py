@@ -8,7 +8,7 @@ click reaches the view between two training steps (the view's update() reads `pa
 and waits there). In a script it simply runs fit.
 
     view = viz.LiveView(X, y)
-    view.train(model, loss_fn, optimizer, (X, y), epochs=200)   # returns at once in Jupyter
+    viz.train_live(view, model, loss_fn, optimizer, (X, y), epochs=200)   # returns at once in Jupyter
     ... the buttons pause, step, play; a later cell can call view.pause() too ...
     history = view.wait()                                       # the History when it is done
     view.stop()                                                 # or stop it after this step

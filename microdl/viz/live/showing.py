@@ -11,7 +11,7 @@ the training loop whether it can wait for a key while paused (`alive`, `wait`).
     OffscreenDisplay  each frame drawn to PNG bytes in memory (benchmarks, tests)
 
 In Jupyter the kernel receives a button click only when no cell is running: the pause
-and step buttons act on training started by view.train(...), which runs beside the
+and step buttons act on training started by train_live(view, ...), which runs beside the
 notebook (background.py); a frame slider replays the frames drawn so far.
 write_animation turns saved frames into a GIF (Pillow) or an MP4 (ffmpeg).
 """
@@ -157,7 +157,7 @@ def _frame_widgets(display):
     """Training buttons over a replay of the frames drawn so far and the image.
 
     pause / resume and step act on the training loop: they reach it while it runs when it
-    was started by view.train(...) (a background thread, background.py); after a plain
+    was started by train_live(view, ...) (a background thread, background.py); after a plain
     fit(..., live=True) cell they arrive when the cell has ended. The frame slider and
     its play button replay the frames drawn so far."""
     import ipywidgets as widgets

@@ -10,7 +10,7 @@ or simply `train.fit(model, loss_fn, optimizer, (X, y), live=True)`, or, in Jupy
 the pause / step buttons must reach a loop that is running (background.py):
 
     view = viz.LiveView(X, y)
-    view.train(model, loss_fn, optimizer, (X, y), epochs=200)   # the cell returns at once
+    viz.train_live(view, model, loss_fn, optimizer, (X, y), epochs=200)   # the cell returns at once
 
 A LiveView is a Scene without controls: every redraw is a `refresh()` that the open views
 follow, drawn in place on one figure. It redraws every `every` steps; every="auto" picks
@@ -19,7 +19,7 @@ the interval from the measured redraw and step times so that redrawing costs at 
 
 Where it is shown (`show=`):
     "auto"      Jupyter: one output updated in place (with ipywidgets: pause / play and
-                step buttons that act on training started by view.train(...), and a slider
+                step buttons that act on training started by train_live(view, ...), and a slider
                 over the frames drawn so far); a script with a window backend: a window
                 (space: pause / play, right arrow: one step); else nothing (headless)
     "window", "notebook", "none"   that one
@@ -36,7 +36,7 @@ import numpy as np
 
 from ..boundary import _ends_in_sigmoid
 from ..canvas import Scene
-from .background import BackgroundTraining, TrainingStopped, in_training_thread
+from .background import TrainingStopped, in_training_thread
 from .layout import choose_panels, draw_frame
 from .record import LiveRecord, measure, number, sample
 from .showing import open_display, save_frame
@@ -193,30 +193,9 @@ class LiveView(Scene):
         elif key == "right":
             self.step_once()
 
-    # --- training beside the notebook, so the buttons work (background.py) ------------------------
-    def train(self, model, loss_fn, optimizer, train_data, background=None, **fit_options):
-        """fit(model, loss_fn, optimizer, train_data, live=self, **fit_options). In Jupyter
-        (or background=True) it runs in a background thread and returns the view at once:
-        the buttons and view.pause() / step_once() / play() / stop() act while it trains,
-        view.wait() returns the History. Elsewhere it runs here and returns the History."""
-        from ...train import fit
-        from ..canvas import in_notebook
-        if self.running:
-            raise RuntimeError("this view is still training: view.wait() or view.stop() first")
-        if not (in_notebook() if background is None else background):
-            self._history = fit(model, loss_fn, optimizer, train_data, live=self, **fit_options)
-            return self._history
-        fit_options.setdefault("progress", False)        # a bar from a thread lands in no cell
-        if isinstance(train_data, (tuple, list)):
-            self.attach(train_data[0], train_data[1], fit_options.get("validation"), replace=False)
-        self._first_update(model)                        # the output opens in this cell
-        self._background = BackgroundTraining(
-            lambda: fit(model, loss_fn, optimizer, train_data, live=self, **fit_options))
-        return self
-
     @property
     def running(self):
-        """True while view.train(...) trains in the background."""
+        """True while train_live(...) trains in the background."""
         return self._background is not None and self._background.running
 
     def wait(self, timeout=None):
