@@ -91,3 +91,19 @@ def test_one_learning_rate_per_batch_size_or_a_clear_error(data):
     compare_batch_sizes(*data, batch_sizes=(1, None), lr=(0.05, 0.3), epochs=2)
     with pytest.raises(ValueError, match="one lr, or one per batch size"):
         compare_batch_sizes(*data, batch_sizes=(1, 8, None), lr=(0.1, 0.2), epochs=1)
+
+
+def test_the_cost_panel_shows_measured_step_times_and_the_epoch_they_make(close_figures):
+    """Each bar's name: steps per epoch x the measured time of one step = an epoch's time."""
+    import re
+    from microdl.viz.landscape.batches import timed_step
+    x, y = house_prices(50, seed=0)
+    assert 0 < timed_step(x, y, 1) < 0.1 and 0 < timed_step(x, y, None) < 0.1
+    figure = compare_batch_sizes(x, y)
+    cost = [ax for ax in figure.axes if ax.get_xlabel() == "examples per step"][0]
+    names = [tick.get_text() for tick in cost.get_yticklabels()]
+    assert len(names) == 3
+    for name in names:
+        steps, micro, milli = re.search(r"(\d+) steps? x (\d+) µs\n= ([\d.]+) ms", name).groups()
+        assert float(milli) == pytest.approx(int(steps) * int(micro) / 1000, abs=0.01 + 0.01 * float(milli))
+    assert [int(re.search(r"(\d+) steps?", n).group(1)) for n in names] == [50, 5, 1]

@@ -8,6 +8,7 @@ The real machinery: a Tensor of parameters (w, b), the batches of a microdl Data
 A `BatchTrajectory` is a LossPath (path.py) that also knows its batches: the loss each
 step saw and how many examples the steps so far have used.
 """
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +20,7 @@ from ...tensor import Tensor
 from .losses import linear_regression_loss, regression_data
 from .path import LossPath, exploded, read_only
 
-__all__ = ["BatchTrajectory", "batch_trajectory"]
+__all__ = ["BatchTrajectory", "batch_trajectory", "timed_step"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,6 +82,21 @@ def batch_trajectory(x, y, batch_size=1, lr=0.1, epochs=5, start=(0.0, 0.0), see
         batch_size=loader.batch_size, iterations_per_epoch=loader.iterations_per_epoch,
         num_examples=len(x), diverged=diverged, lr=float(lr),
         label=_label(loader.batch_size, len(x), loader.iterations_per_epoch, diverged))
+
+
+def timed_step(x, y, batch_size, repeats=30):
+    """Seconds one real step on a batch of `batch_size` (None = all) takes here: the median
+    of `repeats` steps from the first batch, so a busy moment does not decide it."""
+    x, y = regression_data(x, y)
+    size = len(x) if batch_size is None else min(batch_size, len(x))
+    theta = Tensor(np.zeros(2), requires_grad=True)
+    opt = optim.SGD([theta], lr=0.0)                     # lr 0: the same step each time
+    times = []
+    for _ in range(repeats):
+        begin = time.perf_counter()
+        _sgd_step(theta, opt, x[:size], y[:size])
+        times.append(time.perf_counter() - begin)
+    return float(np.median(times))
 
 
 def _sgd_step(theta, opt, xb, yb):
