@@ -95,3 +95,12 @@ def _read_fitting_entries(archive, module, path):
         raise CheckpointError(f"checkpoint {path} does not fit this model: {'; '.join(problems)}. "
                               f"Nothing was loaded: the model is unchanged.")
     return {key: read_entry(archive, name, path) for key, name in stored_as.items()}
+
+
+def load_torch_state_dict(module, path):
+    """Read a PyTorch state_dict file (.pt) into `module`, safely: see microdl.export.checkpoint."""
+    from .export import load_torch_state_dict as load_from_torch   # torch is optional: imported on use
+    return load_from_torch(module, path)
+
+
+__all__ += ["load_torch_state_dict"]

@@ -17,7 +17,9 @@ def test_lessons_lists_every_lesson(command):
     out = run(command)
     assert out.returncode == 0
     lines = out.stdout.strip().splitlines()
-    assert len(lines) == 10 and lines[0].split()[0] == "perceptron" and "Lesson 1" in lines[0]
+    assert len(lines) == len(cli.list_lessons()) == 11
+    assert lines[0].split()[0] == "perceptron" and "Lesson 1" in lines[0]
+    assert lines[-1].split()[0] == "graduation" and "Lesson 11" in lines[-1]
 
 
 def test_graph_draws_an_expression_after_backward(tmp_path):
@@ -69,5 +71,5 @@ def test_doctor_reports_versions_renderer_and_datasets(monkeypatch, capsys):
 def test_tour_runs_every_lesson_quickly(tmp_path, capsys):
     assert cli.main(["tour", "--out", str(tmp_path)]) == 0
     text = capsys.readouterr().out
-    assert "=== 10/10" in text and f"Figures are in {tmp_path.resolve()}" in text
+    assert "=== 11/11" in text and f"Figures are in {tmp_path.resolve()}" in text
     assert len(list(tmp_path.glob("*/*.png"))) >= 25

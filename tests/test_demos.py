@@ -18,6 +18,7 @@ FIGURES = {
     "mnist": ["training_curves.png", "confusion_matrix.png", "misclassified.png", "feature_maps.png",
               "filters.png", "loss_landscape.png"],
     "transfer_learning": ["transfer_vs_scratch.png", "transfer_confusion.png"],
+    "graduation": ["graduation.png"],
 }
 
 

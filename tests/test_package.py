@@ -12,6 +12,13 @@ def test_import_does_not_load_plotting_libraries():
     assert out.stdout.strip() == "[]"
 
 
+def test_import_does_not_load_torch_or_onnx_not_even_the_export_package():
+    code = ("import sys, microdl, microdl.io, microdl.export; "
+            "print(sorted(m for m in ('torch', 'onnx', 'onnxruntime', 'matplotlib') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 def test_version_from_the_command_line():
     out = subprocess.run([sys.executable, "-m", "microdl", "--version"],
                          capture_output=True, text=True, check=True)
@@ -24,7 +31,10 @@ PUBLIC_MODULES = ["microdl", "microdl.autodiff", "microdl.value", "microdl.tenso
                   "microdl.nn", "microdl.nn.functional", "microdl.nn.losses", "microdl.nn.module",
                   "microdl.nn.scalar", "microdl.nn.layers", "microdl.nn.init",
                   "microdl.data", "microdl.data.idx", "microdl.data.loader", "microdl.data.mnist",
-                  "microdl.data.shapes", "microdl.data.toy"]
+                  "microdl.data.shapes", "microdl.data.toy",
+                  "microdl.export", "microdl.export.layers", "microdl.export.scalar",
+                  "microdl.export.torch_module", "microdl.export.torch_code", "microdl.export.onnx_layers",
+                  "microdl.export.onnx_model", "microdl.export.checkpoint"]
 
 
 def test_every_public_module_says_what_is_public():

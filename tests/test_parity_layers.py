@@ -40,6 +40,7 @@ SIGNATURE_PAIRS = [
     (nn.Conv2d, torch.nn.Conv2d), (nn.Linear, torch.nn.Linear), (nn.MaxPool2d, torch.nn.MaxPool2d),
     (nn.AvgPool2d, torch.nn.AvgPool2d), (nn.BatchNorm1d, torch.nn.BatchNorm1d),
     (nn.BatchNorm2d, torch.nn.BatchNorm2d), (nn.Dropout, torch.nn.Dropout), (nn.Flatten, torch.nn.Flatten),
+    (nn.Softmax, torch.nn.Softmax), (nn.LogSoftmax, torch.nn.LogSoftmax),
     (nn.Module.state_dict, torch.nn.Module.state_dict),
     (nn.Module.load_state_dict, torch.nn.Module.load_state_dict),
 ]

@@ -190,6 +190,48 @@ lesson("10_transfer_learning", "Lesson 10: transfer learning",
        code("predicted = train.predict(model, X[new]).argmax(axis=1)\n"
             "viz.plot_confusion_matrix(y[new] - 2, predicted, SHAPE_CLASSES[2:])", "figure"))
 
+lesson("11_graduation", "Lesson 11: graduation to PyTorch and ONNX",
+       md("A model trained in microdl moves on: `export.to_torch` gives a `torch.nn.Module` with the "
+          "same weights, `export.to_onnx` an ONNX file for onnxruntime (or Netron), and "
+          "`export.to_torch_code` the PyTorch source of the same network. Needs "
+          "`pip install 'microdl[torch,onnx]'`."),
+       code("import numpy as np\nfrom microdl import export, manual_seed, nn, optim, train\n"
+            "from microdl.data import shapes\n\nX, y = shapes(400, seed=0)\nXt, yt = shapes(200, seed=1)\nmanual_seed(0)\n"
+            "model = nn.Sequential(nn.Conv2d(1, 8, 5, padding=2, seed=0), nn.ReLU(), nn.MaxPool2d(4),\n"
+            "                      nn.Flatten(), nn.Linear(8 * 7 * 7, 5, seed=1))\n"
+            "loss_fn = nn.CrossEntropyLoss()\noptimizer = optim.Adam(model.parameters(), lr=3e-3)\n"
+            "history = train.fit(model, loss_fn, optimizer, (X, y), epochs=1, seed=0, progress=False,\n"
+            "                    validation=(Xt, yt))\nmodel.eval()\n"
+            "print(f\"microdl: test accuracy {history.epoch['val_accuracy'][-1]:.0%}\")"),
+       md("Your microdl code, in PyTorch:"),
+       code("export.to_torch_code(model, loss_fn, optimizer)"),
+       md("The same model in PyTorch and in onnxruntime gives the same scores:"),
+       code("import tempfile\nfrom pathlib import Path\n\nimport onnxruntime\nimport torch\n\n"
+            "ours = train.predict(model, Xt)\n"
+            "torch_model = export.to_torch(model)\nwith torch.no_grad():\n"
+            "    theirs = torch_model(torch.from_numpy(Xt)).numpy()\n"
+            "path = export.to_onnx(model, Xt[:1], Path(tempfile.gettempdir()) / \"shapes_cnn.onnx\")\n"
+            "onnx_scores = onnxruntime.InferenceSession(path).run(None, {\"input\": Xt})[0]\n"
+            "print(f\"largest difference: PyTorch {abs(theirs - ours).max():.1e}, \"\n"
+            "      f\"onnxruntime {abs(onnx_scores - ours).max():.1e}\")"),
+       md("Now PyTorch trains it one more epoch, in plain PyTorch:"),
+       code("import matplotlib.pyplot as plt\n\ntorch.manual_seed(0)\n"
+            "torch_optimizer = torch.optim.Adam(torch_model.parameters(), lr=3e-3)\n"
+            "torch_model.train()\nlosses = []\n"
+            "for batch in torch.randperm(len(X)).split(32):\n"
+            "    torch_optimizer.zero_grad()\n"
+            "    loss = torch.nn.functional.cross_entropy(torch_model(torch.from_numpy(X[batch.numpy()])),\n"
+            "                                             torch.from_numpy(y[batch.numpy()]))\n"
+            "    loss.backward()\n    torch_optimizer.step()\n    losses.append(loss.item())\n"
+            "plt.plot(history.iteration[\"loss\"], label=\"microdl\")\n"
+            "plt.plot(range(len(history.iteration[\"loss\"]), len(history.iteration[\"loss\"]) + len(losses)), losses,\n"
+            "         label=\"one more epoch in PyTorch\")\n"
+            "plt.xlabel(\"batch\")\nplt.ylabel(\"training loss\")\nplt.legend()\nplt.show()", "figure"),
+       md("And back: `export.from_torch(torch_model)` is a microdl model with PyTorch's weights."),
+       code("back = export.from_torch(torch_model.eval())\nwith torch.no_grad():\n"
+            "    theirs = torch_model(torch.from_numpy(Xt)).numpy()\n"
+            "print(f\"largest difference: {abs(train.predict(back, Xt) - theirs).max():.1e}\")"))
+
 
 def notebook(title, cells):
     book = nbformat.v4.new_notebook()

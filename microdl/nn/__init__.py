@@ -7,7 +7,7 @@ functions in `microdl.nn.functional` (import as F); losses for both engines in
 """
 from . import functional, init, losses
 from .layers import (AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dropout, Flatten, LeakyReLU,
-                     Linear, MaxPool2d, ReLU, Sequential, Sigmoid, Tanh)
+                     Linear, LogSoftmax, MaxPool2d, ReLU, Sequential, Sigmoid, Softmax, Tanh)
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, KLDivLoss, MSELoss, NLLLoss
 from .module import Module
 from .scalar import ACTIVATIONS, MLP, Layer, Neuron
@@ -15,6 +15,6 @@ from .walk import layer_outputs
 
 __all__ = ["Module", "Neuron", "Layer", "MLP", "ACTIVATIONS",
            "Linear", "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten", "ReLU", "Tanh", "Sigmoid",
-           "LeakyReLU", "Dropout", "BatchNorm1d", "BatchNorm2d", "Sequential", "functional", "init",
+           "LeakyReLU", "Softmax", "LogSoftmax", "Dropout", "BatchNorm1d", "BatchNorm2d", "Sequential", "functional", "init",
            "layer_outputs", "losses", "MSELoss", "CrossEntropyLoss", "NLLLoss", "BCELoss",
            "BCEWithLogitsLoss", "KLDivLoss"]

@@ -23,7 +23,7 @@ from .init import fans, initial_weight
 from .module import Module
 
 __all__ = ["Linear", "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten", "ReLU", "Tanh", "Sigmoid",
-           "LeakyReLU", "Dropout", "BatchNorm1d", "BatchNorm2d", "Sequential"]
+           "LeakyReLU", "Softmax", "LogSoftmax", "Dropout", "BatchNorm1d", "BatchNorm2d", "Sequential"]
 
 
 def _parameter(array, label):
@@ -183,6 +183,26 @@ class LeakyReLU(Module):
 
     def extra_repr(self):
         return f"negative_slope={self.negative_slope}"
+
+
+class Softmax(Module):
+    """Probabilities along `dim` that sum to 1 (F.softmax), as torch.nn.Softmax."""
+
+    def __init__(self, dim=None):
+        self.dim = dim
+
+    def forward(self, x):
+        return F.softmax(x, self.dim)
+
+    def extra_repr(self):
+        return f"dim={self.dim}"
+
+
+class LogSoftmax(Softmax):
+    """Log-probabilities along `dim` (F.log_softmax, stable), as torch.nn.LogSoftmax."""
+
+    def forward(self, x):
+        return F.log_softmax(x, self.dim)
 
 
 class Dropout(Module):
