@@ -7,22 +7,25 @@ From the top: the play / step buttons of a scene that runs (`endless`) and its a
 three or fewer), then the numbers as sliders; a choice among numbers (batch size 1 .. 64)
 slides along its choices. Every widget calls `window.set_control(name, value)`, which
 calls `scene.set(...)`, so code and people drive the same thing; `sync` moves the
-widgets after a change made from code. Fonts follow the style in force (rcParams).
+widgets after a change made from code. Fonts follow the style in force (rcParams), at
+least 12 pt (control_text.py).
 """
 import math
 
-import matplotlib
+from .control_text import control_font_size
 
-__all__ = ["build_side_panel", "sync_side_panel", "SIDE_WIDTH"]
+__all__ = ["build_side_panel", "sync_side_panel", "SIDE_WIDTH", "SIDE_MOST_FONT"]
 
 SIDE_WIDTH = 0.27          # share of the window's width the column takes
+SIDE_MOST_FONT = 14        # pt: the largest text that fits the column (16 cuts "hidden layers")
 _SLIDER_HEIGHT = 0.038
 
 
 def _font():
-    """The style's font size, at most 14 pt: the column is narrow, and in projector mode the
-    controls are for the teacher's hand, the picture for the room."""
-    return min(matplotlib.rcParams["font.size"], 14)
+    """The style's font size, at least 12 pt and at most SIDE_MOST_FONT: the column is
+    narrow, and in projector mode the controls are for the teacher's hand, the picture
+    for the room."""
+    return control_font_size(SIDE_MOST_FONT)
 
 
 def _is_choice_of_words(control):
@@ -50,7 +53,7 @@ def build_side_panel(window, panel, buttons):
             widgets[name], top = _slider(window, panel, name, control, top)
     keys = ["space: play / pause", "\u2192: step"] if window.scene.endless else []
     keys += [getattr(window.scene, "key_hint", "")]
-    panel.text(0.04, 0.01, "   ".join(k for k in keys if k), fontsize=_font() - 1, color="#555555")
+    panel.text(0.04, 0.01, "   ".join(k for k in keys if k), fontsize=_font(), color="#555555")
     return widgets
 
 

@@ -18,6 +18,7 @@ steps.py; the numbers are replayed from the graph, which is never changed.
 """
 import weakref
 
+from .. import style
 from ..canvas import Control, Scene
 from .builtin import builtin_layout, draw_builtin, draw_items, draw_titles, node_sizes
 from .expand import expand_fused
@@ -84,6 +85,8 @@ class BackpropScene(Scene):
     `.steps[i]` says what step i is (phase, kind, the unit, the graph edges that move,
     title, subtitle) and `.diagrams[i]` what it shows; `.current` is the step shown now.
     """
+
+    window_style = staticmethod(style.context)   # a window's controls in the house style (projector mode)
 
     def __init__(self, diagrams, steps, *, size=(12.8, 7.2), dpi=100, fps=2, prefer_widgets=True):
         self.diagrams, self.steps = list(diagrams), list(steps)
