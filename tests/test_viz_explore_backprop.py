@@ -66,7 +66,8 @@ def rows(diagram, title):
 
 
 def figure_texts(fig):
-    return [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text") and a.get_text())]
+    """Every text of the figure, each on one line (a long arrow label is drawn on two)."""
+    return [t.get_text().replace("\n", " ") for t in fig.findobj(lambda a: hasattr(a, "get_text") and a.get_text())]
 
 
 def halos(fig, state):

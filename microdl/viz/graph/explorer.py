@@ -20,7 +20,8 @@ import weakref
 
 from .. import style
 from ..canvas import Control, Scene
-from .builtin import builtin_layout, draw_builtin, draw_items, draw_titles, node_sizes
+from .builtin import (SMALLEST_SHRINK, builtin_layout, draw_builtin, draw_items, draw_titles, fit_shrink,
+                      node_sizes)
 from .expand import expand_fused
 from .frames import step_diagrams
 from .look import arrows_title, legend_entries
@@ -95,7 +96,8 @@ class BackpropScene(Scene):
             for node_id, (w, h) in node_sizes(diagram).items():
                 old = sizes.get(node_id, (0.0, 0.0))
                 sizes[node_id] = (max(w, old[0]), max(h, old[1]))
-        self.layout, self.node_sizes = builtin_layout(self.diagrams[-1], sizes)
+        self.node_sizes = sizes
+        self.layout, self.wrap_labels, self.legends = _readable_layout(self.diagrams, sizes, size)
         super().__init__(self._draw_step, [Control("frame", range(len(self.diagrams)), label="step")],
                          size=size, dpi=dpi, fps=fps, prefer_widgets=prefer_widgets)
         self._drawn = weakref.WeakKeyDictionary()    # figure -> its graph Axes, shrink, title texts
@@ -111,7 +113,8 @@ class BackpropScene(Scene):
 
     def _draw_step(self, fig, frame):
         diagram, titles_before = self.diagrams[frame], list(fig.texts)
-        ax, shrink = draw_builtin(fig, diagram, self.layout, self.node_sizes, fit=True)
+        ax, shrink = draw_builtin(fig, diagram, self.layout, self.node_sizes, fit=True,
+                                  wrap_labels=self.wrap_labels, legends=self.legends)
         self._drawn[fig] = {"frame": frame, "ax": ax, "shrink": shrink,
                             "titles": [t for t in fig.texts if t not in titles_before]}
 
@@ -125,11 +128,26 @@ class BackpropScene(Scene):
         ax = parts["ax"]
         for artist in [*ax.patches, *ax.texts, *ax.lines, *parts["titles"]]:
             artist.remove()
-        draw_items(ax, self.diagrams[frame], self.layout, self.node_sizes, parts["shrink"])
+        draw_items(ax, self.diagrams[frame], self.layout, self.node_sizes, parts["shrink"], self.wrap_labels)
         titles_before = list(fig.texts)
         draw_titles(fig, self.diagrams[frame], fig.bbox.width / fig.dpi, fig.bbox.height / fig.dpi)
         parts.update(frame=frame, titles=[t for t in fig.texts if t not in titles_before])
         return True
+
+
+def _readable_layout(diagrams, sizes, size):
+    """(layout, wrap_labels, legends): the first way to keep the text >= 12 pt on a `size`
+    slide: as drawn; arrow labels on two lines (a narrower layout); also without the legends
+    (their room goes to the graph). If none does, the one that shrinks the least."""
+    width, height = size
+    tries = []
+    for wrap_labels, legends in ((False, True), (True, True), (True, False)):
+        layout = builtin_layout(diagrams[-1], sizes, wrap_labels=wrap_labels)[0]
+        shrink = min(fit_shrink(d, layout, width, height, legends)[0] for d in diagrams)
+        if shrink >= SMALLEST_SHRINK:
+            return layout, wrap_labels, legends
+        tries.append((shrink, layout, wrap_labels, legends))
+    return max(tries, key=lambda t: t[0])[1:]
 
 
 def _frame_key(diagram):
