@@ -1,5 +1,7 @@
 """The arrows of the built-in renderer: where they meet the boxes, their curves, and the
 label on each ("local × upstream = contribution"), on a straight stretch next to its box.
+An arrow folded to the next row (folding.py) runs straight along its lane and has its
+label just before its target.
 """
 import math
 
@@ -57,12 +59,17 @@ def edge_paths(diagram, layout, shapes, wrap_labels=False):
     for i, (edge, route) in enumerate(zip(diagram.edges, layout.routes)):
         points = [starts[i]] + route[1:-1] + [ends[i]]
         vertices, codes, label_at = [points[0]], [Path.MOVETO], None
+        folded = any(q[0] < p[0] - 1e-9 for p, q in zip(points, points[1:]))  # folding.py: to the next row
         for k, (p, q) in enumerate(zip(points, points[1:])):
             end = q  # where the curve ends; before q when the label's stretch is there
-            if k == 0 and edge.label:
+            if q[0] <= p[0] + 1e-9:               # down or back along a folded arrow's lane: straight
+                vertices.append(q)
+                codes.append(Path.LINETO)
+                continue
+            if k == (len(points) - 2 if folded else 0) and edge.label:
                 width = label_width(edge.label, wrap_labels) + 0.2
                 stub = max(0.0, min(width + 0.1, q[0] - p[0] - 0.3))
-                near_source = len(in_edges[edge.target]) >= len(out_edges[edge.source])
+                near_source = not folded and len(in_edges[edge.target]) >= len(out_edges[edge.source])
                 if near_source:
                     vertices.append((p[0] + stub, p[1]))
                     codes.append(Path.LINETO)

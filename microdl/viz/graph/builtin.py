@@ -15,7 +15,7 @@ from .look import KEY_COLOR, arrows_title, border_color, fill_color, legend_entr
 from .layout import layered_layout
 from .measure import LINE, OP_SIZE, PAD, ROW_SIZE, TITLE_SIZE, label_width, node_size, node_sizes, text_width
 
-__all__ = ["builtin_layout", "draw_builtin", "draw_items", "draw_titles", "fit_shrink", "node_size",
+__all__ = ["builtin_layout", "label_rooms", "draw_builtin", "draw_items", "draw_titles", "fit_shrink", "node_size",
            "node_sizes", "title_width", "SMALLEST_SHRINK"]
 
 MARGIN = 0.35     # inches around the graph
@@ -28,10 +28,13 @@ def builtin_layout(diagram, sizes=None, wrap_labels=False):
     """(the layered layout of a diagram in inches, the node sizes it used); `sizes` may reserve
     more; wrap_labels: room for arrow labels on two lines (label_lines)."""
     sizes = sizes or node_sizes(diagram)
-    # a label's stretch (its text + 0.3 in) and 0.35 in for the curve after it
-    room = [label_width(e.label, wrap_labels) + 0.65 if e.label else 0.0 for e in diagram.edges]
     return layered_layout([n.id for n in diagram.nodes], [(e.source, e.target) for e in diagram.edges],
-                          sizes, column_gap=0.5, row_gap=0.28, edge_room=room), sizes
+                          sizes, column_gap=0.5, row_gap=0.28, edge_room=label_rooms(diagram, wrap_labels)), sizes
+
+
+def label_rooms(diagram, wrap_labels=False):
+    """Inches each arrow's label needs: its stretch (its text + 0.3 in) and 0.35 in for the curve after it."""
+    return [label_width(e.label, wrap_labels) + 0.65 if e.label else 0.0 for e in diagram.edges]
 
 
 def title_width(diagram):

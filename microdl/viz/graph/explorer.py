@@ -21,8 +21,9 @@ import weakref
 from .. import style
 from ..canvas import Control, Scene
 from .builtin import (SMALLEST_SHRINK, builtin_layout, draw_builtin, draw_items, draw_titles, fit_shrink,
-                      node_sizes)
+                      label_rooms, node_sizes)
 from .expand import expand_fused
+from .folding import fold_layout, fold_splits
 from .frames import step_diagrams
 from .look import arrows_title, legend_entries
 from .nodes import is_node
@@ -137,16 +138,34 @@ class BackpropScene(Scene):
 
 def _readable_layout(diagrams, sizes, size):
     """(layout, wrap_labels, legends): the first way to keep the text >= 12 pt on a `size`
-    slide: as drawn; arrow labels on two lines (a narrower layout); also without the legends
-    (their room goes to the graph). If none does, the one that shrinks the least."""
+    slide: as drawn; arrow labels on two lines (a narrower layout); also folded into two
+    rows (folding.py); without the legends (their room goes to the graph); both. If none
+    does, the one that shrinks the least."""
     width, height = size
+    last = diagrams[-1]
+
+    def shrink(layout, legends):
+        return min(fit_shrink(d, layout, width, height, legends)[0] for d in diagrams)
+
+    def folded(layout, legends):   # the fold that shrinks the least (None: it cannot fold)
+        rooms = label_rooms(last, wrap_labels=True)
+        options = [fold_layout(layout, sizes, split, rooms) for split in fold_splits(layout)]
+        return max(options, key=lambda option: shrink(option, legends), default=None)
+
+    plain = builtin_layout(last, sizes)[0]
+    narrow = builtin_layout(last, sizes, wrap_labels=True)[0]
     tries = []
-    for wrap_labels, legends in ((False, True), (True, True), (True, False)):
-        layout = builtin_layout(diagrams[-1], sizes, wrap_labels=wrap_labels)[0]
-        shrink = min(fit_shrink(d, layout, width, height, legends)[0] for d in diagrams)
-        if shrink >= SMALLEST_SHRINK:
+    for make, wrap_labels, legends in ((lambda legends: plain, False, True), (lambda legends: narrow, True, True),
+                                       (lambda legends: folded(narrow, legends), True, True),
+                                       (lambda legends: narrow, True, False),
+                                       (lambda legends: folded(narrow, legends), True, False)):
+        layout = make(legends)
+        if layout is None:
+            continue
+        s = shrink(layout, legends)
+        if s >= SMALLEST_SHRINK:
             return layout, wrap_labels, legends
-        tries.append((shrink, layout, wrap_labels, legends))
+        tries.append((s, layout, wrap_labels, legends))
     return max(tries, key=lambda t: t[0])[1:]
 
 
