@@ -79,3 +79,39 @@ def test_the_side_panel_grows_in_projector_mode_as_far_as_its_column_allows():
     with projector(), style.context():          # how Playground.show builds its window
         window = check_window(TOOLS["playground"], 14)
     assert window.font_size == 14
+
+
+WINDOW_SCRIPT = '''
+import sys, subprocess, matplotlib
+matplotlib.use("TkAgg")
+import matplotlib.text
+from microdl import Value
+from microdl.viz import explore_backprop, explore_convolution, explore_landscape, playground
+a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(0.5, label="c")
+y = a * b + c.tanh(); y.label = "y"
+tools = {"explore_backprop": explore_backprop(y), "explore_landscape": explore_landscape("bowl"),
+         "explore_convolution": explore_convolution(), "playground": playground("moons")}
+for name, scene in tools.items():
+    window = scene.show(block=False)
+    window.press("right")                      # a key, as a student would
+    canvas = window.figure.canvas
+    canvas.draw()
+    canvas.flush_events()
+    canvas.get_tk_widget().update()
+    texts = [t for t in window._panel.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text().strip()]
+    subprocess.run(["import", "-window", "root", f"{sys.argv[1]}/{name}.png"], check=True)
+    print(name, min(t.get_fontsize() for t in texts), len(texts))
+    canvas.get_tk_widget().winfo_toplevel().destroy()
+'''
+
+
+def test_control_texts_in_real_windows_under_xvfb(tmp_path, run_in_virtual_window):
+    from PIL import Image
+    result = run_in_virtual_window(WINDOW_SCRIPT, tmp_path, timeout=300)
+    assert result.returncode == 0, result.stderr
+    smallest = {line.split()[0]: float(line.split()[1]) for line in result.stdout.splitlines()}
+    assert set(smallest) == set(TOOLS) and min(smallest.values()) >= 12, result.stdout
+    for name in TOOLS:
+        with Image.open(tmp_path / f"{name}.png") as shot:
+            colours = shot.convert("RGB").resize((140, 90)).getcolors(140 * 90)
+        assert colours is not None and len(colours) > 20, f"{name}: a blank screen"
