@@ -88,10 +88,12 @@ def benchmark_models():
     """benchmarks/bench_tensor.py's MODELS: {name: layers(L)}, for L = microdl.nn or torch.nn."""
     import importlib.util
     from pathlib import Path
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_tensor.py"
-    spec = importlib.util.spec_from_file_location("bench_tensor_for_export_tests", path)
+    folder = Path(__file__).resolve().parents[1] / "benchmarks"
+    spec = importlib.util.spec_from_file_location("bench_tensor_for_export_tests", folder / "bench_tensor.py")
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(str(folder))  # the benchmark imports its harness, benchmarks/alone.py
+        spec.loader.exec_module(module)
     return module.MODELS
 
 
