@@ -66,7 +66,8 @@ def rows(diagram, title):
 
 
 def figure_texts(fig):
-    return [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text") and a.get_text())]
+    """Every text of the figure, each on one line (a long arrow label is drawn on two)."""
+    return [t.get_text().replace("\n", " ") for t in fig.findobj(lambda a: hasattr(a, "get_text") and a.get_text())]
 
 
 def halos(fig, state):
@@ -313,3 +314,45 @@ def test_lesson_2_saves_the_explorer_gif_and_a_backward_step(tmp_path, capsys, f
     with Image.open(tmp_path / "explore_backprop_step.png") as image:
         assert len(image.convert("RGB").getcolors(1 << 20)) > 20
     assert plt.get_fignums() == figures_before
+
+
+# --- collapsed views of an MLP keep their text readable on a 1280x720 slide -----------------
+
+def mlp_views():
+    model = MLP(2, [3, 1], seed=0)
+    x = [Value(1.0, label="x1"), Value(-1.0, label="x2")]
+    y = model(x)
+    y.label = "y"
+    loss = (model([1.0, -1.0]) - 1.0) ** 2
+    return {"MLP(2, [3, 1]) neuron": explore_backprop(y, params=model, collapse="neuron"),
+            "its loss, neuron": explore_backprop(loss, params=model, collapse="neuron"),
+            "its loss, layer": explore_backprop(loss, params=model, collapse="layer")}
+
+
+def test_collapsed_views_keep_every_text_at_least_12_pt_on_the_slide(figures_before):
+    from test_tour_sizes import SLIDE_PX_PER_INCH, _smallest_text
+    for name, scene in mlp_views().items():
+        for i in range(len(scene)):
+            fig = scene.figure(i)
+            width, height = fig.get_size_inches() * fig.dpi
+            on_slide = _smallest_text(fig) * fig.dpi / SLIDE_PX_PER_INCH * min(1280 / width, 720 / height)
+            assert on_slide >= 12, f"{name}, frame {i}: {on_slide:.1f} pt on the slide"
+            box = fig.get_tightbbox(fig.canvas.get_renderer())       # nothing drawn off the slide
+            assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= 12.8 and box.y1 <= 7.2, (name, i, box)
+    assert plt.get_fignums() == figures_before
+
+
+def test_a_folded_view_shows_the_engines_numbers_on_every_arrow():
+    scene = mlp_views()["its loss, neuron"]
+    assert scene.wrap_labels and len({round(y, 3) for _, y in scene.layout.positions.values()}) > 3
+    folded = sum(any(q[0] < p[0] for p, q in zip(r, r[1:])) for r in scene.layout.routes)
+    assert folded >= 1, "the loss view is expected to be folded into two rows"
+    for step, diagram in zip(scene.steps, scene.diagrams):
+        if step.kind != "edge":
+            continue
+        (child, parent, slot), = step.parts
+        label, = [e.label for e in diagram.edges if e.state == "firing" and e.label]
+        texts = figure_texts(scene.figure(scene.steps.index(step)))
+        assert label in texts                                        # drawn, on two lines
+        local, upstream, _ = map(float, re.fullmatch(rf"({NUMBER}) × ({NUMBER}) = ({NUMBER})", label).groups())
+        assert local == pytest.approx(parent._local[slot], rel=1e-3, abs=1e-9)

@@ -111,3 +111,23 @@ def test_place_in_order_is_the_closest_ordered_placement():
     assert place_in_order([1.0, 1.0], [1, 1], [2.0]) == pytest.approx([0.0, 2.0])
     assert place_in_order([0.0, 5.0], [1, 1], [2.0]) == pytest.approx([0.0, 5.0])
     assert place_in_order([3.0, 0.0, 10.0], [1, 1, 1], [1.0, 1.0]) == pytest.approx([1.0, 2.0, 10.0])
+
+
+def test_folding_puts_the_later_columns_in_a_second_row_joined_by_lanes():
+    from microdl.viz.graph.folding import fold_layout, fold_splits
+    nodes = ["a", "b", "c", "d", "e"]
+    sizes = {n: (1.0, 0.5) for n in nodes}
+    edges = [("a", "b"), ("b", "c"), ("c", "d"), ("d", "e"), ("a", "d")]
+    flat = layered_layout(nodes, edges, sizes)
+    assert fold_splits(flat) == [1, 2, 3, 4]
+    folded = fold_layout(flat, sizes, 3, edge_room=[0.0, 0.0, 1.5, 0.0, 1.5])
+    top = [folded.positions[n] for n in "abc"]
+    bottom = [folded.positions[n] for n in "de"]
+    assert folded.width < flat.width and folded.height > flat.height
+    assert min(y for _, y in bottom) - max(y for _, y in top) >= 0.5 + 0.35      # the rows do not overlap
+    assert min(x for x, _ in bottom) - 0.5 >= 1.5                                 # room for the labels before d
+    crossing = [folded.routes[2], folded.routes[4]]                               # c -> d and a -> d
+    assert all(len(route) == len(flat.routes[i]) + 4 for route, i in zip(crossing, (2, 4)))
+    lanes = [route[-3][1] for route in crossing]                                  # the lanes between the rows
+    assert lanes[0] != lanes[1] and all(max(y for _, y in top) < lane < min(y for _, y in bottom) for lane in lanes)
+    assert folded.routes[3] == [folded.positions["d"], folded.positions["e"]]     # inside a row: only moved

@@ -6,7 +6,8 @@
     files.py     a Scene to .png, .gif, .mp4, .html or a folder of frames
     player.py    the offline HTML player (no CDN): buttons, slider, arrow keys
     notebook.py  a Scene in Jupyter: ipywidgets over one image updated in place
-    window.py    a Scene in a matplotlib window: widgets and keys
+    window.py    a Scene in a matplotlib window: widgets and keys (side_panel.py: in a
+                 column; control_text.py: their text, >= 12 pt)
 
 Nothing here imports the rest of microdl.viz: it is the ground floor.
 """

@@ -7,15 +7,17 @@ From the top: the play / step buttons of a scene that runs (`endless`) and its a
 three or fewer), then the numbers as sliders; a choice among numbers (batch size 1 .. 64)
 slides along its choices. Every widget calls `window.set_control(name, value)`, which
 calls `scene.set(...)`, so code and people drive the same thing; `sync` moves the
-widgets after a change made from code. Fonts follow the style in force (rcParams).
+widgets after a change made from code. Fonts follow the style in force (rcParams), at
+least 12 pt (control_text.py).
 """
 import math
 
-import matplotlib
+from .control_text import control_font_size
 
-__all__ = ["build_side_panel", "sync_side_panel", "SIDE_WIDTH", "side_width"]
+__all__ = ["build_side_panel", "sync_side_panel", "SIDE_WIDTH", "SIDE_MOST_FONT", "side_width"]
 
 SIDE_WIDTH = 0.27          # share of the window's width the column takes at 12 pt
+SIDE_MOST_FONT = 14        # pt: the largest text that fits the column (16 cuts "hidden layers")
 _SLIDER_HEIGHT = 0.038
 _LABEL_RIGHT = 0.275       # the radio groups' names end here; their buttons start at 0.29
 
@@ -27,9 +29,10 @@ def side_width():
 
 
 def _font():
-    """The style's font size, at most 14 pt: the column is narrow, and in projector mode the
-    controls are for the teacher's hand, the picture for the room."""
-    return min(matplotlib.rcParams["font.size"], 14)
+    """The style's font size, at least 12 pt and at most SIDE_MOST_FONT: the column is
+    narrow, and in projector mode the controls are for the teacher's hand, the picture
+    for the room."""
+    return control_font_size(SIDE_MOST_FONT)
 
 
 def _is_choice_of_words(control):

@@ -10,15 +10,20 @@ label of the Axes under it and data coordinates; the scene's actions are buttons
 Every control is a matplotlib widget (buttons, sliders, radio buttons), so it works with
 any interactive backend (TkAgg, QtAgg) and under the Agg backend in tests, where the
 controls and keys are driven from code: `window.press("right")`, `window.tick()`.
+Control texts are at least 12 pt (control_text.py); a scene whose family draws in a house
+style gives it as `window_style()` (a context manager), and the controls follow it:
+larger in projector mode.
 """
 import math
+from contextlib import nullcontext
 
+from .control_text import SMALLEST_CONTROL_FONT, control_font_size, control_text
 from .figure import Figure, show_in_window
-from .side_panel import build_side_panel, side_width, sync_side_panel
+from .side_panel import SIDE_MOST_FONT, build_side_panel, side_width, sync_side_panel
 
 __all__ = ["SceneWindow"]
 
-_ROW = 0.45      # inches per row of controls
+_ROW = 0.45      # inches per row of controls with 12 pt text
 
 
 class SceneWindow:
@@ -26,21 +31,17 @@ class SceneWindow:
 
     def __init__(self, scene):
         self.scene = scene
-        rows = _control_rows(scene)
         width, height = scene.size          # the whole window fits the slide: controls included
         self.figure = Figure(figsize=(width, height), dpi=scene.dpi)
         self.widgets = {}
         self._playing = False
         self._timer = None
         self._side = getattr(scene, "controls_at", "bottom") == "left"
-        if self._side:
-            self._panel, self.picture = self.figure.subfigures(1, 2, width_ratios=[side_width(), 1 - side_width()])
-            self.widgets = build_side_panel(self, self._panel, self._top_buttons())
-        else:
-            top, self._panel = self.figure.subfigures(
-                2, 1, height_ratios=[height - _ROW * rows, _ROW * rows or 0.01])
-            self.picture = top
-            self._build_controls(rows)
+        house_style = getattr(scene, "window_style", None)   # the family's style: projector mode
+        with house_style() if house_style is not None else nullcontext():
+            self.font_size = control_font_size(SIDE_MOST_FONT if self._side else None)
+            with control_text(self.font_size):
+                self._build(width, height)
         self.figure.canvas.mpl_connect("key_press_event", lambda event: self.press(event.key))
         self._mouse_down = False
         for kind in ("button_press_event", "motion_notify_event", "button_release_event"):
@@ -135,6 +136,19 @@ class SceneWindow:
                 self.play_pause()
             return
         self.scene.next()
+
+    def _build(self, width, height):
+        """The picture's SubFigure and the controls' (a column on the left, or rows below)."""
+        if self._side:
+            column = side_width()                 # wider with larger fonts (side_panel.py)
+            self._panel, self.picture = self.figure.subfigures(1, 2, width_ratios=[column, 1 - column])
+            self.widgets = build_side_panel(self, self._panel, self._top_buttons())
+            return
+        rows = _control_rows(self.scene)
+        row_height = _ROW * (self.font_size / SMALLEST_CONTROL_FONT) ** 0.25   # a little taller for larger text
+        self.picture, self._panel = self.figure.subfigures(
+            2, 1, height_ratios=[height - row_height * rows, row_height * rows or 0.01])
+        self._build_controls(rows)
 
     def _build_controls(self, rows):
         from matplotlib.widgets import Button

@@ -79,6 +79,8 @@ def _checked(image, kernel, max_size, downsample_big):
 class ConvolutionExplorer(Scene):
     """A Scene of one convolution: output cell (row, col), kernel cell and its weight."""
 
+    window_style = staticmethod(style.context)   # a window's controls in the house style (projector mode)
+
     def __init__(self, image, kernel, stride=1, padding=0, bias=0.0, weight_range=None):
         self.image, self.kernel = image, kernel
         self.stride, self.padding, self.bias = stride, padding, float(bias)

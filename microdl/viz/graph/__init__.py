@@ -7,6 +7,8 @@ One idea a file, in the order a picture is made (each uses only those above it):
     diagram.py     the boxes and arrows with their text and gradients
     look.py        arrow colours and widths, box colours, legends: both renderers
     layout.py      a layered drawing of a DAG, left to right (Sugiyama)
+    measure.py     how big texts and boxes are (matplotlib's font, no figure)
+    arrows.py      the built-in renderer's arrows and their labels
     builtin.py     the built-in renderer: layout.py + matplotlib, no Graphviz needed
     dot.py         DOT text, and Graphviz's dot program
     drawing.py     draw_graph and the GraphDrawing it returns (save, show, Jupyter)

@@ -56,8 +56,9 @@ show, Jupyter). The picture is made in steps, a file each:
 import io
 from pathlib import Path
 
+from .. import style
 from ..canvas.figure import Figure, in_notebook, show_in_window
-from .builtin import builtin_layout, figure_bytes, render_figure
+from .builtin import builtin_layout, draw_builtin
 from .diagram import build_diagram
 from .dot import dot_binary, require_dot_binary, run_dot, to_dot
 from .nodes import gradient_source, grads_computed, is_node, label_of, root_name
@@ -245,3 +246,20 @@ def draw_graph(root, *, params=None, collapse=None, show_local=False, show_grad=
                             title=title if title is not None else f"Computational graph of {name}",
                             subtitle=subtitle)
     return GraphDrawing(diagram, renderer)
+
+
+def render_figure(diagram, layout, sizes, figure=None):
+    """A house Figure of the diagram (pyplot never owns it), or the diagram drawn on `figure`."""
+    fig = figure if figure is not None else Figure()
+    draw_builtin(fig, diagram, layout, sizes)
+    return fig
+
+
+def figure_bytes(fig, fmt, dpi=None):
+    """Save a Figure to PNG / SVG / PDF bytes, deterministically (no dates, fixed ids)."""
+    buffer = io.BytesIO()
+    settings = {"svg.fonttype": "none", "svg.hashsalt": "microdl"}  # real <text> in SVG
+    metadata = {"Date": None} if fmt == "svg" else {"CreationDate": None} if fmt == "pdf" else None
+    with style.context(settings):
+        fig.savefig(buffer, format=fmt, dpi=dpi or 110, facecolor="white", metadata=metadata)
+    return buffer.getvalue()

@@ -18,9 +18,12 @@ steps.py; the numbers are replayed from the graph, which is never changed.
 """
 import weakref
 
+from .. import style
 from ..canvas import Control, Scene
-from .builtin import builtin_layout, draw_builtin, draw_items, draw_titles, node_sizes
+from .builtin import (SMALLEST_SHRINK, builtin_layout, draw_builtin, draw_items, draw_titles, fit_shrink,
+                      label_rooms, node_sizes)
 from .expand import expand_fused
+from .folding import fold_layout, fold_splits
 from .frames import step_diagrams
 from .look import arrows_title, legend_entries
 from .nodes import is_node
@@ -85,6 +88,8 @@ class BackpropScene(Scene):
     title, subtitle) and `.diagrams[i]` what it shows; `.current` is the step shown now.
     """
 
+    window_style = staticmethod(style.context)   # a window's controls in the house style (projector mode)
+
     def __init__(self, diagrams, steps, *, size=(12.8, 7.2), dpi=100, fps=2, prefer_widgets=True):
         self.diagrams, self.steps = list(diagrams), list(steps)
         sizes = {}  # every frame gets the same boxes: the largest text of any frame fits
@@ -92,7 +97,8 @@ class BackpropScene(Scene):
             for node_id, (w, h) in node_sizes(diagram).items():
                 old = sizes.get(node_id, (0.0, 0.0))
                 sizes[node_id] = (max(w, old[0]), max(h, old[1]))
-        self.layout, self.node_sizes = builtin_layout(self.diagrams[-1], sizes)
+        self.node_sizes = sizes
+        self.layout, self.wrap_labels, self.legends = _readable_layout(self.diagrams, sizes, size)
         super().__init__(self._draw_step, [Control("frame", range(len(self.diagrams)), label="step")],
                          size=size, dpi=dpi, fps=fps, prefer_widgets=prefer_widgets)
         self._drawn = weakref.WeakKeyDictionary()    # figure -> its graph Axes, shrink, title texts
@@ -108,7 +114,8 @@ class BackpropScene(Scene):
 
     def _draw_step(self, fig, frame):
         diagram, titles_before = self.diagrams[frame], list(fig.texts)
-        ax, shrink = draw_builtin(fig, diagram, self.layout, self.node_sizes, fit=True)
+        ax, shrink = draw_builtin(fig, diagram, self.layout, self.node_sizes, fit=True,
+                                  wrap_labels=self.wrap_labels, legends=self.legends)
         self._drawn[fig] = {"frame": frame, "ax": ax, "shrink": shrink,
                             "titles": [t for t in fig.texts if t not in titles_before]}
 
@@ -122,11 +129,44 @@ class BackpropScene(Scene):
         ax = parts["ax"]
         for artist in [*ax.patches, *ax.texts, *ax.lines, *parts["titles"]]:
             artist.remove()
-        draw_items(ax, self.diagrams[frame], self.layout, self.node_sizes, parts["shrink"])
+        draw_items(ax, self.diagrams[frame], self.layout, self.node_sizes, parts["shrink"], self.wrap_labels)
         titles_before = list(fig.texts)
         draw_titles(fig, self.diagrams[frame], fig.bbox.width / fig.dpi, fig.bbox.height / fig.dpi)
         parts.update(frame=frame, titles=[t for t in fig.texts if t not in titles_before])
         return True
+
+
+def _readable_layout(diagrams, sizes, size):
+    """(layout, wrap_labels, legends): the first way to keep the text >= 12 pt on a `size`
+    slide: as drawn; arrow labels on two lines (a narrower layout); also folded into two
+    rows (folding.py); without the legends (their room goes to the graph); both. If none
+    does, the one that shrinks the least."""
+    width, height = size
+    last = diagrams[-1]
+
+    def shrink(layout, legends):
+        return min(fit_shrink(d, layout, width, height, legends)[0] for d in diagrams)
+
+    def folded(layout, legends):   # the fold that shrinks the least (None: it cannot fold)
+        rooms = label_rooms(last, wrap_labels=True)
+        options = [fold_layout(layout, sizes, split, rooms) for split in fold_splits(layout)]
+        return max(options, key=lambda option: shrink(option, legends), default=None)
+
+    plain = builtin_layout(last, sizes)[0]
+    narrow = builtin_layout(last, sizes, wrap_labels=True)[0]
+    tries = []
+    for make, wrap_labels, legends in ((lambda legends: plain, False, True), (lambda legends: narrow, True, True),
+                                       (lambda legends: folded(narrow, legends), True, True),
+                                       (lambda legends: narrow, True, False),
+                                       (lambda legends: folded(narrow, legends), True, False)):
+        layout = make(legends)
+        if layout is None:
+            continue
+        s = shrink(layout, legends)
+        if s >= SMALLEST_SHRINK:
+            return layout, wrap_labels, legends
+        tries.append((s, layout, wrap_labels, legends))
+    return max(tries, key=lambda t: t[0])[1:]
 
 
 def _frame_key(diagram):

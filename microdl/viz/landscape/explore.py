@@ -37,6 +37,8 @@ class LandscapeExplorer(Scene):
     """A Scene of one descent path on `loss`; controls lr, momentum, optimizer, steps,
     start_1, start_2. `.path()` is the DescentPath the current picture shows."""
 
+    window_style = staticmethod(style.context)   # a window's controls in the house style (projector mode)
+
     def __init__(self, loss, controls, engine="tensor", levels=16, log_levels="auto", size=(12.8, 7.2)):
         super().__init__(self._draw_state, controls, size=size, prefer_widgets=True)
         self.loss, self.engine, self.levels, self.log_levels = loss, engine, levels, log_levels
