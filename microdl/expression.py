@@ -19,6 +19,7 @@ import keyword
 import math
 import operator
 import unicodedata
+import warnings
 
 from .value import Value
 
@@ -80,7 +81,9 @@ def _parse(expression):
         raise ExpressionError(f"the expression has {len(expression):,} characters, more than "
                               f"{MAX_LENGTH:,}; draw a shorter one")
     try:
-        return ast.parse(expression.strip(), mode="eval")
+        with warnings.catch_warnings():     # '1if a' warns, then reads: the whitelist decides
+            warnings.simplefilter("ignore", SyntaxWarning)
+            return ast.parse(expression.strip(), mode="eval")
     except SyntaxError as error:
         raise SyntaxError(f"cannot read the expression {_short(expression)}: {error.msg}") from None
     except (RecursionError, MemoryError):  # the parser's own nesting limit

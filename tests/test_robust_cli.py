@@ -182,3 +182,13 @@ def test_the_installed_entry_point_exits_2_with_one_line(tmp_path):
     done = subprocess.run([sys.executable, "-m", "microdl", "graph", "a*9**9**9", "--values", "a=1",
                            "--out", str(tmp_path / "g.svg")], capture_output=True, text=True)
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "overflows" in done.stderr
+
+
+@pytest.mark.parametrize("expression", ["1if a else 2", "2a", "0x1for"])
+def test_the_parser_s_syntax_warnings_never_reach_the_terminal(expression, capsys, tmp_path):
+    """'1if a' makes Python's parser warn before it reads: the one refusal line is all we print."""
+    import warnings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        refusal(capsys, "graph", expression, "--values", "a=1", "--out", str(tmp_path / "g.dot"))
+    assert not [w for w in caught if issubclass(w.category, SyntaxWarning)]
