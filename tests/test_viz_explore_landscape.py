@@ -225,3 +225,18 @@ def test_explorer_in_a_real_window_under_xvfb(tmp_path, run_in_virtual_window):
     assert image.shape[:2] == (900, 1400) and image.std() > 20     # a picture, not a blank screen
     if os.environ.get("MICRODL_KEEP_SCREENSHOTS"):
         shutil.copy(shot, os.environ["MICRODL_KEEP_SCREENSHOTS"])
+
+
+@pytest.mark.parametrize("projector", [False, True])
+def test_the_window_s_texts_neither_clip_nor_overlap_converging_or_diverging(projector):
+    """At 1280x720, normal and projector mode: titles, labels, legend and controls all fit."""
+    from contextlib import nullcontext
+    from text_layout import texts_in_trouble
+    from microdl import viz
+    from microdl.viz.canvas import SceneWindow
+    with viz.projector() if projector else nullcontext():
+        scene = viz.explore_landscape("bowl")
+        window = SceneWindow(scene)
+        assert texts_in_trouble(window.figure) == []
+        scene.set(lr=0.25)                          # diverges: a rising curve, a red title
+        assert texts_in_trouble(window.figure) == []

@@ -54,8 +54,10 @@ class LandscapeExplorer(Scene):
     def _draw_state(self, fig, **state):
         with style.context():
             path = self.path(**state)
+            grow = style.font_size() / 12 - 1       # projector mode: room for larger text
             landscape, curves = fig.subplots(1, 2, gridspec_kw=dict(
-                width_ratios=[1.15, 1], left=0.07, right=0.97, bottom=0.13, top=0.84, wspace=0.45))
+                width_ratios=[1.15, 1], left=0.07 + 0.04 * grow, right=0.97, bottom=0.13 + 0.06 * grow,
+                top=0.8 - 0.14 * grow, wspace=0.45 + 0.5 * grow))
             view = landscape_view(self.loss, [path])
             # the background (contours, minimum, colour bar) is drawn once per view...
             filled, chosen = draw_landscape(landscape, self.loss, [], view, self.levels,
@@ -94,9 +96,13 @@ class LandscapeExplorer(Scene):
         landscape.plot(*path.points[0], linestyle="none", color=style.BLACK, zorder=6, **style.START_MARKER)
         parts["moving"] = [artist for artist in landscape.get_children() if artist not in before]
         _plot_loss_curves(curves, self.loss, [path], [style.CYCLE[0]])
+        curves.set_ylabel(r"$L - L_{min}$")           # the window's picture is short: the title says the rest
+        curves.set_title("Loss above the minimum, every step", fontsize=style.TITLE_SIZE)
+        curves.lines[0].set_label("loss after each step")    # the title names the run
         handles = curves.get_legend_handles_labels()[0]
         handles += marker_legend_handles([path], self.loss, True, True)
-        legend = curves.legend(handles=handles, loc="best", framealpha=0.9)
+        # a diverging loss rises to the right and leaves the upper left empty
+        legend = curves.legend(handles=handles, loc="upper left" if path.diverged else "best", framealpha=0.9)
         color = style.VERMILLION if path.diverged else style.BLACK
         fig.suptitle(f"{self.loss.name}: {path.label.replace(' (diverged)', '')}, "
                      f"{path.steps} steps\n{_verdict(self.loss, path)}", color=color,
