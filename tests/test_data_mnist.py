@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from offline_data import isolated  # noqa: F401  (autouse: no network, no system data)
 
 from microdl.data.idx import IDXError, write_idx
 from microdl.data.mnist import (DATASETS, FASHION_CLASSES, MNIST_CLASSES, DatasetNotFoundError,
@@ -23,19 +24,6 @@ from microdl.data.mnist import (DATASETS, FASHION_CLASSES, MNIST_CLASSES, Datase
 DEBIAN_FASHION = Path("/usr/share/datasets/fashion-mnist")
 NAMES = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
          "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")}
-
-
-@pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
-    """No $MICRODL_DATA, a private cache, no system folders, and no network."""
-    monkeypatch.delenv("MICRODL_DATA", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    for name, info in DATASETS.items():
-        monkeypatch.setitem(DATASETS, name, dataclasses.replace(info, system_folders=()))
-
-    def no_network(url, *args, **kwargs):
-        raise urllib.error.URLError("the network is off in tests")
-    monkeypatch.setattr(urllib.request, "urlopen", no_network)
 
 
 def fake_split(folder, split="train", n=6, gz=True, labels=None, seed=0):

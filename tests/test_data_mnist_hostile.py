@@ -6,31 +6,18 @@ import io
 import json
 import os
 import stat
-import urllib.error
 import urllib.request
 from pathlib import Path
 
 import numpy as np
 import pytest
+from offline_data import isolated  # noqa: F401  (autouse: no network, no system data)
 
 from microdl.data import download, verified
 from microdl.data.idx import IDXError, write_idx
 from microdl.data.mnist import DATASETS, ChecksumError, DatasetNotFoundError, mnist
 
 NAMES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")
-
-
-@pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
-    """No $MICRODL_DATA, a private cache, no system folders, and no network."""
-    monkeypatch.delenv("MICRODL_DATA", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    for name, info in DATASETS.items():
-        monkeypatch.setitem(DATASETS, name, dataclasses.replace(info, system_folders=()))
-
-    def no_network(url, *args, **kwargs):
-        raise urllib.error.URLError("the network is off in tests")
-    monkeypatch.setattr(urllib.request, "urlopen", no_network)
 
 
 def write_split(folder, images=None, labels=None, n=6):
