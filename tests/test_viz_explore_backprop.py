@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import pytest
 from PIL import Image
 
+from lesson_graphs import karpathy
 from microdl import Value, topological_order
 from microdl.nn import MLP, Neuron
 from microdl.viz import animate_backprop, explore_backprop
@@ -26,17 +27,6 @@ NUMBER = r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?"
 def figures_before():
     """The pyplot figures open before the test (other code may leave some): ours add none."""
     return plt.get_fignums()
-
-
-def karpathy():
-    a, b, c, f = (Value(x, label=n) for x, n in [(2, "a"), (-3, "b"), (10, "c"), (-2, "f")])
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    L = d * f
-    L.label = "L"
-    return L
 
 
 def tanh_graph():
@@ -77,7 +67,7 @@ def halos(fig, state):
 # --- what the steps are -------------------------------------------------------------------
 
 def test_forward_node_by_node_then_backward_arrow_by_arrow():
-    scene = explore_backprop(karpathy())
+    scene = explore_backprop(karpathy(backward=False))
     assert [s.kind for s in scene.steps] == ["start"] + ["compute"] * 3 + ["start"] + ["edge"] * 6 + ["done"]
     assert len(scene) == 12 and scene.index == 0
     first, e_step = scene.diagrams[0], scene.diagrams[1]
@@ -94,7 +84,7 @@ def test_forward_node_by_node_then_backward_arrow_by_arrow():
 
 
 def test_the_drawn_frame_shows_the_step_and_highlights_the_node(figures_before):
-    scene = explore_backprop(karpathy())
+    scene = explore_backprop(karpathy(backward=False))
     fig = scene.step(2).figure()
     texts = figure_texts(fig)
     assert "Forward pass, step 2 of 3: compute d" in texts and "d = e + c = -6 + 10 = 4" in texts
@@ -105,7 +95,7 @@ def test_the_drawn_frame_shows_the_step_and_highlights_the_node(figures_before):
     assert plt.get_fignums() == figures_before
 
 
-@pytest.mark.parametrize("make", [karpathy, tanh_graph, lambda: used_twice()[0], lambda: perceptron()[0]])
+@pytest.mark.parametrize("make", [lambda: karpathy(backward=False), tanh_graph, lambda: used_twice()[0], lambda: perceptron()[0]])
 def test_every_contribution_is_local_times_upstream_from_backward(make):
     root = make()
     root.backward()
@@ -126,7 +116,7 @@ def test_every_contribution_is_local_times_upstream_from_backward(make):
     assert seen == sum(len(n._prev) for n in topological_order(root))
 
 
-@pytest.mark.parametrize("make", [karpathy, tanh_graph, lambda: used_twice()[0]])
+@pytest.mark.parametrize("make", [lambda: karpathy(backward=False), tanh_graph, lambda: used_twice()[0]])
 def test_running_sums_end_at_every_grad(make):
     root = make()
     root.backward()
@@ -151,7 +141,7 @@ def test_a_node_used_twice_shows_its_running_sum():
 
 
 def test_by_node_moves_every_input_of_a_node_at_once_like_animate_backprop():
-    L = karpathy()
+    L = karpathy(backward=False)
     scene = explore_backprop(L, forward=False, by="node")
     assert [s.kind for s in scene.steps] == ["start", "node", "node", "node", "done"]
     assert animate_backprop(L).diagrams == scene.diagrams  # the same frames
@@ -195,7 +185,7 @@ def test_collapsed_neuron_and_layer_views_of_an_mlp(figures_before):
 # --- controls: code, window keys, Jupyter widget, files ----------------------------------
 
 def test_controls_from_code():
-    scene = explore_backprop(karpathy())
+    scene = explore_backprop(karpathy(backward=False))
     assert scene.next().next().index == 2 and scene.previous().index == 1
     assert scene.last().current.kind == "done" and scene.first().index == 0
     assert scene.step(-1).index == len(scene) - 1
@@ -205,7 +195,7 @@ def test_controls_from_code():
 
 
 def test_window_arrow_keys_step_through(figures_before):
-    scene = explore_backprop(karpathy())
+    scene = explore_backprop(karpathy(backward=False))
     window = SceneWindow(scene)
     for key, expected in (("right", 1), ("right", 2), ("left", 1), ("end", 11), ("home", 0)):
         window.press(key)
@@ -218,7 +208,7 @@ def test_window_arrow_keys_step_through(figures_before):
 
 def test_jupyter_widget_has_buttons_and_a_slider():
     pytest.importorskip("ipywidgets", reason="ipywidgets is not installed (pip install microdl[jupyter])")
-    scene = explore_backprop(karpathy())
+    scene = explore_backprop(karpathy(backward=False))
     assert scene.prefer_widgets
     box = scene.widget()
     before = box.image.value
@@ -243,7 +233,7 @@ def test_files_gif_png_and_offline_player(tmp_path):
 
 
 def test_animate_backprop_keeps_its_api(tmp_path, figures_before):
-    animation = animate_backprop(karpathy())
+    animation = animate_backprop(karpathy(backward=False))
     assert len(animation) == 5 and "5 frames" in repr(animation)
     frames = animation.frames(dpi=30)
     assert len({Image.open(io.BytesIO(png)).size for png in frames}) == 1
@@ -268,7 +258,7 @@ def test_limits_and_bad_arguments_are_explained():
 
 
 def test_exploring_changes_no_node():
-    L = karpathy()
+    L = karpathy(backward=False)
     before = [(n.data, n.grad) for n in topological_order(L)]
     explore_backprop(L, expand=True).last().figure()
     assert [(n.data, n.grad) for n in topological_order(L)] == before

@@ -14,8 +14,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from lesson_graphs import karpathy, perceptron
 from microdl import Value, topological_order
-from microdl.nn import MLP, Neuron
+from microdl.nn import MLP
 from microdl.viz import GraphDrawing, animate_backprop, draw_graph
 from microdl.viz.graph import ACTIVATION_OPS, COMBINE_OPS, edge_color, edge_width
 
@@ -24,29 +25,6 @@ needs_dot = pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot program is no
 
 
 # --- graphs ----------------------------------------------------------------------------------
-
-def karpathy(backward=True):
-    """L = (a*b + c) * f with a=2, b=-3, c=10, f=-2 (micrograd's lecture)."""
-    a, b, c, f = (Value(x, label=n) for x, n in [(2, "a"), (-3, "b"), (10, "c"), (-2, "f")])
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    L = d * f
-    L.label = "L"
-    if backward:
-        L.backward()
-    return L
-
-
-def perceptron():
-    x = [Value(v, label=f"X{i + 1}") for i, v in enumerate([1.0, 0.0, 1.0])]
-    neuron = Neuron(3, activation="sigmoid", weights=[0.3, 0.5, 0.2], bias=-0.1)
-    y = neuron(x)
-    y.label = "Y"
-    y.backward()
-    return y, neuron
-
 
 def mlp_loss(sizes=(4, 4, 1), points=2, backward=True):
     model = MLP(2, list(sizes), seed=0)

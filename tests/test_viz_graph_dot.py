@@ -8,22 +8,13 @@ import subprocess
 import pytest
 from PIL import Image
 
+from lesson_graphs import perceptron
 from microdl import Value
-from microdl.nn import Neuron
 from microdl.viz import draw_graph
 from microdl.viz.graph.dot import fit_to_slide
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None,
                                reason="Graphviz's dot program is not installed")
-
-
-def perceptron():
-    x = [Value(v, label=f"X{i + 1}") for i, v in enumerate([1.0, 0.0, 1.0])]
-    neuron = Neuron(3, activation="sigmoid", weights=[0.3, 0.5, 0.2], bias=-0.1)
-    y = neuron(x)
-    y.label = "Y"
-    y.backward()
-    return y, neuron
 
 
 def chain(length=8):
