@@ -69,24 +69,32 @@ def microdl_budget(budget, train_size):
     manual_seed(0)
     model = demo.build_model(0)
     optimizer = optim.Adam(model.parameters(), lr=1e-3)
-    rng, steps, start = np.random.default_rng(0), 0, time.perf_counter()
+
+    def step(rows):
+        loss = nn.functional.cross_entropy(model(Tensor(X[rows])), y[rows])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
     model.train()
-    while time.perf_counter() - start < budget:
-        order = rng.permutation(len(X))
-        for i in range(0, len(X), demo.BATCH_SIZE):
-            rows = order[i:i + demo.BATCH_SIZE]
-            loss = nn.functional.cross_entropy(model(Tensor(X[rows])), y[rows])
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            steps += 1
-            if time.perf_counter() - start >= budget:
-                break
+    steps = steps_within(budget, len(X), demo.BATCH_SIZE, step)
     model.eval()
     with no_grad():
         predicted = np.concatenate([model(Tensor(Xt[i:i + EVAL_BATCH])).data.argmax(1)
                                     for i in range(0, len(Xt), EVAL_BATCH)])
     return budget_answer(steps, len(X), demo.BATCH_SIZE, float((predicted == yt).mean()))
+
+
+def steps_within(budget, n, batch, step):
+    """Call step(rows) on batches of a fresh permutation (seed 0) each epoch until `budget`
+    seconds have passed: the same data order for both frameworks. Returns the steps made."""
+    rng, steps, start = np.random.default_rng(0), 0, time.perf_counter()
+    while True:
+        order = rng.permutation(n)
+        for i in range(0, n, batch):
+            step(order[i:i + batch])
+            steps += 1
+            if time.perf_counter() - start >= budget:
+                return steps
 
 
 def budget_answer(steps, n, batch, accuracy):
@@ -160,19 +168,15 @@ def torch_budget(budget, train_size):
     model = torch_model(torch)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     X_all, y_all = torch.from_numpy(X), torch.from_numpy(y)
-    rng, steps, start = np.random.default_rng(0), 0, time.perf_counter()
+
+    def step(rows):
+        rows = torch.from_numpy(rows)
+        loss = torch.nn.functional.cross_entropy(model(X_all[rows]), y_all[rows])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
     model.train()
-    while time.perf_counter() - start < budget:
-        order = torch.from_numpy(rng.permutation(len(X)))
-        for i in range(0, len(X), demo.BATCH_SIZE):
-            rows = order[i:i + demo.BATCH_SIZE]
-            loss = torch.nn.functional.cross_entropy(model(X_all[rows]), y_all[rows])
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            steps += 1
-            if time.perf_counter() - start >= budget:
-                break
+    steps = steps_within(budget, len(X), demo.BATCH_SIZE, step)
     return budget_answer(steps, len(X), demo.BATCH_SIZE, torch_test_accuracy(torch, model, Xt, yt))
 
 
