@@ -19,6 +19,16 @@ def snapshot(module):
     return {key: value.tobytes() for key, value in module.state_dict().items()}
 
 
+def peak_bytes_while_refused(path, match):
+    """refused(path, match), and the peak bytes Python allocated meanwhile (tracemalloc)."""
+    tracemalloc.start()
+    try:
+        refused(path, match)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def refused(path, match):
     """Load `path` into a fresh model: a CheckpointError matching `match`, nothing changed."""
     target = model()
@@ -81,13 +91,7 @@ def test_an_extra_entry_declaring_10_to_the_12_elements_is_never_allocated(tmp_p
     io.save(model(), tmp_path / "huge.npz")
     with zipfile.ZipFile(tmp_path / "huge.npz", "a") as archive:
         write_npy_entry(archive, "extra", (10 ** 12,), data=bytes(16))
-    tracemalloc.start()
-    try:
-        refused(tmp_path / "huge.npz", "unexpected extra")
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert peak < 4 * 2 ** 20
+    assert peak_bytes_while_refused(tmp_path / "huge.npz", "unexpected extra") < 4 * 2 ** 20
 
 
 def test_a_wrong_shaped_256_mib_entry_is_refused_from_its_header(tmp_path):
@@ -96,13 +100,8 @@ def test_a_wrong_shaped_256_mib_entry_is_refused_from_its_header(tmp_path):
         write_npy_entry(archive, "0.weight", (2 ** 26,), fill_bytes=2 ** 28)  # 256 MiB of float32
         write_npy_entry(archive, "0.bias", (3,), data=bytes(12))
     assert path.stat().st_size < 2 ** 21  # zeros compress ~1000:1
-    tracemalloc.start()
-    try:
-        refused(path, r"0.weight has shape \(67108864,\), the model expects \(3, 4\)")
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert peak < 4 * 2 ** 20  # reading the entry would have needed 256 MiB
+    expected = r"0.weight has shape \(67108864,\), the model expects \(3, 4\)"
+    assert peak_bytes_while_refused(path, expected) < 4 * 2 ** 20  # reading it would need 256 MiB
 
 
 def test_an_entry_whose_data_is_cut_short(tmp_path):
@@ -142,13 +141,8 @@ def test_an_entry_whose_header_declares_gigabytes(tmp_path):
             for _ in range(64):
                 entry.write(bytes(2 ** 20))
         write_npy_entry(archive, "0.bias", (3,), data=bytes(12))
-    tracemalloc.start()
-    try:
-        refused(path, r"the entry 0.weight is not a readable NumPy array \(its header declares 2,147,483,648")
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert peak < 4 * 2 ** 20
+    expected = r"the entry 0.weight is not a readable NumPy array \(its header declares 2,147,483,648"
+    assert peak_bytes_while_refused(path, expected) < 4 * 2 ** 20
 
 
 def test_a_long_text_file_cut_inside_a_character_is_still_text(tmp_path):
