@@ -12,17 +12,18 @@ Each lesson's script is a file in the repository's demos/ folder, demos/NN_name.
 
 `graph` refuses what it cannot draw (a bad expression or --values, a division by zero,
 an overflow, nesting Python cannot parse, more boxes than --max-nodes, an unwritable
---out) with one line on stderr and exit status 2, as argparse does for a bad option.
+--out) with one line on stderr and exit status 2, as argparse does for a bad option
+(cli_graph.py reads the graph command's input).
 """
 import argparse
 import importlib.util
-import math
 import os
 import sys
 import time
 from pathlib import Path
 
 from . import __version__
+from .cli_graph import add_graph_parser, expression_after_dashes, graph_root, leaves, refuse, too_many_boxes
 
 __all__ = ["main", "build_parser", "list_lessons", "find_lesson", "run_lesson", "load_lesson"]
 
@@ -103,101 +104,33 @@ def cmd_run(args):
 def cmd_graph(args):
     out = Path(args.out)
     if out.suffix.lower() not in (".svg", ".png", ".pdf", ".dot", ".gv"):
-        _refuse(f"microdl graph: --out {out} needs a .svg, .png, .pdf or .dot suffix")
+        refuse(f"microdl graph: --out {out} needs a .svg, .png, .pdf or .dot suffix")
     if args.max_nodes < 1:
-        _refuse(f"microdl graph: --max-nodes must be at least 1, got {args.max_nodes}")
-    root = _graph_root(args)
+        refuse(f"microdl graph: --max-nodes must be at least 1, got {args.max_nodes}")
+    root = graph_root(args)
     try:
         _check_writable(out.parent)
     except SystemExit as refusal:   # the shared check's message, with graph's exit status
-        _refuse(f"microdl graph: {str(refusal.code).removeprefix('microdl: ')}")
+        refuse(f"microdl graph: {str(refusal.code).removeprefix('microdl: ')}")
     from .viz import draw_graph
     try:
         drawing = draw_graph(root, show_local=args.local, renderer=args.renderer,
                              collapse=args.collapse, max_nodes=args.max_nodes)
         path = drawing.save(out)
     except ValueError as error:   # more boxes than --max-nodes
-        _refuse(f"microdl graph: {_too_many_boxes(error, args.max_nodes)}")
+        refuse(f"microdl graph: {too_many_boxes(error, args.max_nodes)}")
     except RuntimeError as error:  # Graphviz's dot missing, or failing
         if "not on the PATH" in str(error):
-            _refuse("microdl graph: --renderer graphviz needs Graphviz's dot program, which is not "
+            refuse("microdl graph: --renderer graphviz needs Graphviz's dot program, which is not "
                     "on the PATH; install graphviz, or use --renderer builtin (or auto)")
-        _refuse(f"microdl graph: {error}")
+        refuse(f"microdl graph: {error}")
     except OSError as error:
-        _refuse(f"microdl graph: cannot write {out}: {error.strerror or error}")
+        refuse(f"microdl graph: cannot write {out}: {error.strerror or error}")
     print(f"{args.label} = {args.expression} = {root.data:.6g}")
-    for leaf in sorted((n for n in _leaves(root) if n.label), key=lambda n: n.label):
+    for leaf in sorted((n for n in leaves(root) if n.label), key=lambda n: n.label):
         print(f"  d{args.label}/d{leaf.label} = {leaf.grad:.6g}")
     print(f"saved {path} ({drawing.renderer} renderer)")
     return 0
-
-
-def _graph_root(args):
-    """The expression's Value after backward(); any trouble is one line on stderr, exit 2.
-
-    Inf or nan on the way (a division by zero, log of a negative number) is refused too:
-    a picture full of inf explains nothing; the engine's RuntimeWarning says where.
-    """
-    import warnings
-    from .expression import evaluate, parse_values
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", RuntimeWarning)
-            root = evaluate(args.expression, parse_values(",".join(_values_texts(args.values))))
-            root.label = root.label or args.label
-            root.backward()
-        _refuse_overflow(root, args.expression)
-    except RuntimeWarning as warning:
-        _refuse(f"microdl graph: {warning} (in {_quoted(args.expression)})")
-    except (SyntaxError, NameError, ValueError, TypeError, ArithmeticError) as error:
-        _refuse(f"microdl graph: {error}")
-    except (RecursionError, MemoryError):
-        _refuse(f"microdl graph: the expression {_quoted(args.expression)} is too large or "
-                f"nested too deeply; draw a smaller one")
-    return root
-
-
-def _values_texts(values):
-    """The --values given; argparse turns --values=-- into [] (it drops a "--"): put it back."""
-    return [text if isinstance(text, str) else "--" for text in values]
-
-
-def _refuse_overflow(root, expression):
-    """A product of huge numbers overflows to inf without a warning: refuse it too."""
-    from .autodiff import topological_order
-    for node in topological_order(root):
-        for what, number in (("value", node.data), ("gradient", node.grad)):
-            if not math.isfinite(number):
-                where = f"'{node._op}'" if node._op else f"the leaf {node.label or 'constant'}"
-                _refuse(f"microdl graph: the {what} at {where} is {number} (a float holds at most "
-                        f"about 1.8e308), in {_quoted(expression)}")
-
-
-def _too_many_boxes(error, max_nodes):
-    """draw_graph's 'too many boxes' error, told in the command line's own options."""
-    import re
-    found = re.search(r"needs ([\d,]+) boxes", str(error))
-    if found is None:
-        return str(error)
-    return (f"this graph needs {found.group(1)} boxes, more than --max-nodes {max_nodes}: draw a "
-            f"shorter expression, or raise the limit (--max-nodes {found.group(1).replace(',', '')}); "
-            f"with dotted names (N1.w0, N1.b), --collapse neuron draws one box per neuron")
-
-
-def _quoted(text, limit=60):
-    text = " ".join(text.split())
-    return repr(text if len(text) <= limit else text[:limit - 3] + "...")
-
-
-def _refuse(message):
-    """A bad command line or expression: one line on stderr, exit status 2 (as argparse)."""
-    print(message.replace("\n", " "), file=sys.stderr)
-    raise SystemExit(2)
-
-
-def _leaves(root):
-    from .autodiff import topological_order
-    return [n for n in topological_order(root) if not n._prev]
 
 
 def _check_writable(folder):
@@ -343,21 +276,7 @@ def build_parser():
     run.add_argument("lesson_args", nargs=argparse.REMAINDER,
                      help="options for the lesson's script (--quick, --out DIR, --show, --seed N)")
     run.set_defaults(func=cmd_run)
-    graph = sub.add_parser("graph", help='draw an expression\'s graph: microdl graph "a*b + c.tanh()" '
-                                         '--values a=2,b=-3,c=0.5 --out g.svg')
-    graph.add_argument("expression", help="e.g. \"a*b + c.tanh()\" (one starting with - "
-                                           "works too: \"-a*b\", or after --)")
-    graph.add_argument("--values", action="append", default=[],
-                       help="name=number pairs, e.g. a=2,b=-3,c=0.5 (may be repeated)")
-    graph.add_argument("--out", default="graph.svg", help="output file: .svg, .png, .pdf or .dot")
-    graph.add_argument("--label", default="L", help="name of the result (default L)")
-    graph.add_argument("--local", action="store_true", help='write "local x upstream" on each edge')
-    graph.add_argument("--renderer", choices=["auto", "graphviz", "builtin"], default="auto")
-    graph.add_argument("--max-nodes", type=int, default=300, metavar="N",
-                       help="refuse to draw more boxes than this (default 300)")
-    graph.add_argument("--collapse", choices=["neuron", "layer"],
-                       help="one box per neuron (names N1.w0, N1.b) or per layer (L1.N1.w0)")
-    graph.set_defaults(func=cmd_graph)
+    add_graph_parser(sub).set_defaults(func=cmd_graph)
     doctor = sub.add_parser("doctor", help="check the installation")
     doctor.set_defaults(func=cmd_doctor)
     _playground_parser(sub)
@@ -368,48 +287,11 @@ def build_parser():
 def main(argv=None):
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = parser.parse_args(_expression_after_dashes(argv))
+    args = parser.parse_args(expression_after_dashes(argv))
     if args.command is None:
         parser.print_help()
         return 0
     return args.func(args)
-
-
-#: the graph command's options that take a value: the word after them is that value
-_GRAPH_VALUE_OPTIONS = ("--values", "--out", "--label", "--renderer", "--max-nodes", "--collapse")
-
-
-def _expression_after_dashes(argv):
-    """`graph "-a*b"`: argparse reads a word starting with - as an option. Move such a word
-    (not an option of graph, not an option's value) behind `--`, where it is the expression,
-    and join each option to its value (`--values=-x=1`: argparse would take -x=1 for an option)."""
-    if not argv or argv[0] != "graph":
-        return argv
-    options, expressions, i = [argv[0]], [], 1
-    while i < len(argv):
-        word = argv[i]
-        if word == "--":              # the user's own: the word after it is the expression
-            expressions += argv[i + 1:i + 2]  # (graph takes one, so options may still follow)
-            i += 2
-            continue
-        if word in _GRAPH_VALUE_OPTIONS and i + 1 < len(argv):
-            options.append(f"{word}={argv[i + 1]}")
-            i += 2
-            continue
-        (expressions if word.startswith("-") and not _is_graph_option(word) else options).append(word)
-        i += 1
-    positionals = [w for w in options[1:] if not w.startswith("-")] + expressions
-    if len(positionals) > 1:
-        _refuse(f"microdl graph: give one expression, in quotes; got {len(positionals)}: "
-                + ", ".join(map(repr, positionals[:4])))
-    return options + (["--", *expressions] if expressions else [])
-
-
-def _is_graph_option(word):
-    """An option of graph as argparse reads it: exact, --name=value, or a prefix of one name."""
-    name = word.split("=", 1)[0]
-    known = (*_GRAPH_VALUE_OPTIONS, "--local", "--help")
-    return word == "-h" or (len(name) > 2 and any(option.startswith(name) for option in known))
 
 
 if __name__ == "__main__":
