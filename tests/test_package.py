@@ -27,9 +27,9 @@ def test_version_from_the_command_line():
 
 PUBLIC_MODULES = ["microdl", "microdl.autodiff", "microdl.value", "microdl.tensor", "microdl.conv",
                   "microdl.pooling", "microdl.fused", "microdl.normalization", "microdl.allocator", "microdl.gradcheck", "microdl.io",
-                  "microdl.rng", "microdl.expression", "microdl.cli", "microdl.demo",
+                  "microdl.rng", "microdl.expression", "microdl.cli", "microdl.cli_graph", "microdl.demo",
                   "microdl.nn", "microdl.nn.functional", "microdl.nn.losses", "microdl.nn.module",
-                  "microdl.nn.scalar", "microdl.nn.layers", "microdl.nn.init",
+                  "microdl.nn.scalar", "microdl.nn.layers", "microdl.nn.activation_layers", "microdl.nn.init",
                   "microdl.data", "microdl.data.idx", "microdl.data.loader", "microdl.data.mnist",
                   "microdl.data.shapes", "microdl.data.toy",
                   "microdl.export", "microdl.export.layers", "microdl.export.scalar",

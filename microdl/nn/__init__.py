@@ -6,8 +6,8 @@ functions in `microdl.nn.functional` (import as F); losses for both engines in
 `microdl.nn.losses`, and their modules here as torch.nn has them (nn.CrossEntropyLoss()).
 """
 from . import functional, init, losses
-from .layers import (AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dropout, Flatten, LeakyReLU,
-                     Linear, LogSoftmax, MaxPool2d, ReLU, Sequential, Sigmoid, Softmax, Tanh)
+from .activation_layers import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from .layers import AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dropout, Flatten, Linear, MaxPool2d, Sequential
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, KLDivLoss, MSELoss, NLLLoss
 from .module import Module
 from .scalar import ACTIVATIONS, MLP, Layer, Neuron

@@ -9,7 +9,8 @@ Positional order, names and defaults are torch.nn's; microdl's own options (`ini
 start as PyTorch's do (init="default": weights and biases U(-1/sqrt(fan_in),
 1/sqrt(fan_in))), drawn from `seed=`; init="kaiming" or "xavier" draws the weights
 that way and starts the biases at zero. Parameters are Tensors with requires_grad=True;
-BatchNorm's running statistics are plain NumPy arrays (buffers).
+BatchNorm's running statistics are plain NumPy arrays (buffers). The activations are
+layers too, in activation_layers.py.
 """
 import math
 
@@ -22,8 +23,8 @@ from . import functional as F
 from .init import fans, initial_weight
 from .module import Module
 
-__all__ = ["Linear", "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten", "ReLU", "Tanh", "Sigmoid",
-           "LeakyReLU", "Softmax", "LogSoftmax", "Dropout", "BatchNorm1d", "BatchNorm2d", "Sequential"]
+__all__ = ["Linear", "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten", "Dropout", "BatchNorm1d", "BatchNorm2d",
+           "Sequential"]
 
 
 def _parameter(array, label):
@@ -157,52 +158,6 @@ class Flatten(Module):
 
     def forward(self, x):
         return x.flatten(self.start_dim, self.end_dim)
-
-
-class ReLU(Module):
-    def forward(self, x):
-        return x.relu()
-
-
-class Tanh(Module):
-    def forward(self, x):
-        return x.tanh()
-
-
-class Sigmoid(Module):
-    def forward(self, x):
-        return x.sigmoid()
-
-
-class LeakyReLU(Module):
-    def __init__(self, negative_slope=0.01):
-        self.negative_slope = negative_slope
-
-    def forward(self, x):
-        return x.leaky_relu(self.negative_slope)
-
-    def extra_repr(self):
-        return f"negative_slope={self.negative_slope}"
-
-
-class Softmax(Module):
-    """Probabilities along `dim` that sum to 1 (F.softmax), as torch.nn.Softmax."""
-
-    def __init__(self, dim=None):
-        self.dim = dim
-
-    def forward(self, x):
-        return F.softmax(x, self.dim)
-
-    def extra_repr(self):
-        return f"dim={self.dim}"
-
-
-class LogSoftmax(Softmax):
-    """Log-probabilities along `dim` (F.log_softmax, stable), as torch.nn.LogSoftmax."""
-
-    def forward(self, x):
-        return F.log_softmax(x, self.dim)
 
 
 class Dropout(Module):

@@ -16,8 +16,8 @@ import matplotlib
 import numpy as np
 from matplotlib.colors import Normalize
 
-from ..nn.layers import (AvgPool2d, BatchNorm2d, Conv2d, LeakyReLU, MaxPool2d, ReLU, Sigmoid,
-                         Tanh)
+from ..nn.activation_layers import LeakyReLU, ReLU, Sigmoid, Tanh
+from ..nn.layers import AvgPool2d, BatchNorm2d, Conv2d, MaxPool2d
 from ..nn.walk import layer_outputs
 from ..tensor import Tensor
 from . import style

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ...nn.layers import Dropout, Flatten, LeakyReLU, Linear, ReLU, Sequential, Sigmoid, Tanh
+from ...nn.activation_layers import LeakyReLU, ReLU, Sigmoid, Tanh
+from ...nn.layers import Dropout, Flatten, Linear, Sequential
 from ...nn.scalar import MLP, Layer, Neuron
 from ...nn.walk import layer_outputs
 from ...tensor import Tensor
