@@ -37,6 +37,8 @@ class SGD(Optimizer):
             buffer = state.get("momentum_buffer")
             if buffer is None:
                 buffer = _copy(g)  # a copy: g may be p.grad itself, zeroed in place later
+            elif group["dampening"] == 0:  # the default: one array operation fewer
+                buffer = momentum * buffer + g
             else:
                 buffer = momentum * buffer + (1 - group["dampening"]) * g
             state["momentum_buffer"] = buffer
