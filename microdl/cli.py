@@ -143,18 +143,28 @@ def _check_writable(folder):
         raise SystemExit(f"microdl: the folder {folder} is not writable; choose another with --out")
 
 
+#: the optional packages, and what each one adds (the extras in setup.cfg)
+OPTIONAL = {
+    "torch": "lesson 11, microdl.export.to_torch, the benchmarks' comparisons; pip install 'microdl[torch]'",
+    "onnx": "microdl.export.to_onnx; pip install 'microdl[onnx]'",
+    "onnxruntime": "lesson 11 runs the exported .onnx file; pip install 'microdl[onnx]'",
+    "ipywidgets": "buttons and sliders in Jupyter; pip install 'microdl[jupyter]'",
+    "ipympl": "the drawing pad's mouse canvas in Jupyter; pip install 'microdl[jupyter]'",
+}
+
+
 def cmd_doctor(args):
     import platform
     import shutil
     import subprocess
     from importlib import metadata
     print(f"microdl {__version__} on Python {platform.python_version()} ({platform.system()} {platform.machine()})")
-    for package in ("numpy", "matplotlib", "graphviz", "tqdm", "pytest", "hypothesis", "torch"):
+    for package in ("numpy", "matplotlib", "graphviz", "tqdm", "pytest", "hypothesis", *OPTIONAL):
         try:
             version = metadata.version(package)
         except metadata.PackageNotFoundError:
-            version = "not installed" + (" (optional: benchmarks compare with it)" if package == "torch" else "")
-        print(f"  {package:<11} {version}")
+            version = "not installed" + (f" (optional: {OPTIONAL[package]})" if package in OPTIONAL else "")
+        print(f"  {package:<13} {version}")
     dot = shutil.which("dot")
     if dot:
         found = subprocess.run([dot, "-V"], capture_output=True, text=True)

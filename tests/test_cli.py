@@ -68,6 +68,21 @@ def test_doctor_reports_versions_renderer_and_datasets(monkeypatch, capsys):
     assert "built-in renderer" in capsys.readouterr().out
 
 
+def test_doctor_says_what_a_missing_optional_package_is_for(monkeypatch, capsys):
+    from importlib import metadata
+
+    def version(package):
+        if package in ("onnx", "ipympl"):
+            raise metadata.PackageNotFoundError(package)
+        return "1.0"
+    monkeypatch.setattr(metadata, "version", version)
+    assert cli.main(["doctor"]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()[1:12]}
+    assert "not installed (optional: microdl.export.to_onnx; pip install 'microdl[onnx]')" in lines["onnx"]
+    assert "drawing pad" in lines["ipympl"] and "microdl[jupyter]" in lines["ipympl"]
+    assert lines["torch"].split() == ["torch", "1.0"]
+
+
 def test_tour_runs_every_lesson_quickly(tmp_path, capsys):
     assert cli.main(["tour", "--out", str(tmp_path)]) == 0
     text = capsys.readouterr().out
