@@ -5,9 +5,8 @@ small fully connected head turns them into 10 class scores. Trained with Adam an
 cosine learning-rate schedule; the figures show the training curves, the confusion
 matrix, the mistakes it makes, and what the first layers see.
 The full run (10 epochs on all 60,000 images) reaches >= 91% on the 10,000 test images;
-it needs about 4 minutes of CPU time: about 4 minutes on a free 2-core machine, longer
-when other programs share the cores (measured: 3.7 CPU minutes, 6 min 45 s of wall time
-on 2 busy cores). --quick is a 30-second preview (2,000 images, 2 epochs, a half-width
+it takes about 3 minutes on a free 2-core machine (measured: 3 min 5 s, 92.3 %), longer
+when other programs share the cores (6 min 45 s on 2 busy cores). --quick is a 30-second preview (2,000 images, 2 epochs, a half-width
 CNN) that reaches about 75%.
 Data: the Debian package dataset-fashion-mnist, $MICRODL_DATA, ~/.cache/microdl, or a
 download (full run only); where the data cannot be found, quick and full runs alike say
@@ -24,7 +23,7 @@ from microdl.demo import demo_args, finish, save
 from microdl.nn import losses
 
 # --- settings -------------------------------------------------------------------------
-EPOCHS = 10            # full run: about 4 CPU minutes (more wall time on busy cores)
+EPOCHS = 10            # full run: about 3 minutes on 2 free cores (more on busy ones)
 BATCH_SIZE = 64
 LEARNING_RATE = 2e-3
 QUICK_TRAIN, QUICK_TEST = 2000, 500
