@@ -132,6 +132,12 @@ def _draw_row(fig, grid, row, maps, label, colorbar_label, signed, max_channels,
     _shrink(cax, 0.8)
 
 
+def _text_inches(text, size):
+    """How wide `text` (its widest line) is drawn at `size` points, in inches."""
+    from matplotlib.textpath import TextPath
+    return max(TextPath((0, 0), line or " ", size=size).get_extents().width for line in text.split("\n")) / 72
+
+
 def _shrink(ax, fraction):
     """Make a colour bar a little shorter than its row, centred."""
     box = ax.get_position()
@@ -157,15 +163,17 @@ def plot_feature_maps(model, image, layers=None, max_channels=8, title=None):
     x = _one_image(image, np.float64).data[0]
     columns = min(max_channels, max(len(x), *(o[2].shape[0] for o in chosen)))
     rows = 1 + len(chosen)
-    fig = Figure(figsize=(2.6 + columns * PANEL_INCHES + 1.3, 0.9 + rows * (PANEL_INCHES + 0.45)))
-    grid = fig.add_gridspec(rows, columns + 2, width_ratios=[2.6 / PANEL_INCHES] + [1] * columns + [0.12],
+    labels = [f"input\n{' × '.join(map(str, x.shape))}"] + [
+        _layer_label(index, layer, output, max_channels) for index, layer, output in chosen]
+    label_inches = 0.25 + max(_text_inches(label, style.FONT_SIZE) for label in labels)  # as wide as they need
+    fig = Figure(figsize=(label_inches + columns * PANEL_INCHES + 1.3, 0.9 + rows * (PANEL_INCHES + 0.45)))
+    grid = fig.add_gridspec(rows, columns + 2, width_ratios=[label_inches / PANEL_INCHES] + [1] * columns + [0.12],
                             left=0.02, right=0.91, top=1 - 0.9 / fig.get_figheight(), bottom=0.02,
                             wspace=0.12, hspace=0.45)
-    _draw_row(fig, grid, 0, x, f"input\n{' × '.join(map(str, x.shape))}", "pixel value", False,
+    _draw_row(fig, grid, 0, x, labels[0], "pixel value", False,
               max_channels, lambda c: f"channel {c}" if len(x) > 1 else "")
-    for row, (index, layer, output) in enumerate(chosen, start=1):
-        _draw_row(fig, grid, row, output, _layer_label(index, layer, output, max_channels),
-                  "activation", True, max_channels, lambda c: f"channel {c}")
+    for row, ((index, layer, output), label) in enumerate(zip(chosen, labels[1:]), start=1):
+        _draw_row(fig, grid, row, output, label, "activation", True, max_channels, lambda c: f"channel {c}")
     fig.suptitle(title or "Feature maps: what each layer computes from this image (white = 0)",
                  x=0.02, ha="left", y=1 - 0.2 / fig.get_figheight(), va="top", fontsize=style.TITLE_SIZE + 2)
     return fig
