@@ -27,9 +27,12 @@ EPOCHS = 10            # full run: about 3 minutes on 2 free cores (more on busy
 BATCH_SIZE = 64
 LEARNING_RATE = 2e-3
 QUICK_TRAIN, QUICK_TEST = 2000, 500
-# the loss landscape (viz.plot_loss_landscape): SGD, mini-batch, full batch from the lesson's
-# start on a subset; a 15 x 15 grid on 256 images (under a minute: benchmarks/bench_landscape.py)
-LANDSCAPE_IMAGES, LANDSCAPE_EPOCHS, LANDSCAPE_LRS = 500, 2, (0.01, 0.05, 0.3)
+# the loss landscape (viz.plot_loss_landscape): full batch, mini-batch, SGD from the lesson's
+# start on a subset; a 15 x 15 grid on 256 images (under a minute: benchmarks/bench_landscape.py).
+# The plane is centred where the last run ends: SGD, the one that trains furthest in 2 epochs
+# (the full batch takes only 2 steps), so the centre is a trained point, not the start.
+LANDSCAPE_IMAGES, LANDSCAPE_EPOCHS = 500, 2
+LANDSCAPE_BATCHES, LANDSCAPE_LRS = (None, 16, 1), (0.3, 0.05, 0.01)
 
 
 def build_model(seed=0, width=16):
@@ -140,7 +143,7 @@ def landscape_figure(X, y, args):
     from microdl import viz
     images = 128 if args.quick else LANDSCAPE_IMAGES
     start = build_model(args.seed, width=8 if args.quick else 16)
-    return viz.plot_loss_landscape(start, (X[:images], y[:images]), losses.cross_entropy, batch_sizes=(1, 16, None),
+    return viz.plot_loss_landscape(start, (X[:images], y[:images]), losses.cross_entropy, batch_sizes=LANDSCAPE_BATCHES,
                                    lr=LANDSCAPE_LRS, epochs=1 if args.quick else LANDSCAPE_EPOCHS,
                                    resolution=7 if args.quick else "auto", seed=args.seed)
 

@@ -196,3 +196,14 @@ def test_the_zoom_label_stays_clear_of_the_connector_lines():
                   & (label.y0 <= samples[:, 1]) & (samples[:, 1] <= label.y1))
         assert not inside.any()
     plt.close(figure)
+
+
+def test_runs_keep_their_colour_whatever_order_they_are_asked_for():
+    """Lesson 9 asks for the full batch first and SGD last (the centre): SGD stays blue."""
+    from types import SimpleNamespace
+    from microdl.viz import style
+    from microdl.viz.landscape.real_landscape import _colors_by_batch_size
+    runs = [SimpleNamespace(batch_size=size) for size in (None, 16, 1)]
+    assert _colors_by_batch_size(runs) == [style.CYCLE[2], style.CYCLE[1], style.CYCLE[0]]
+    runs = [SimpleNamespace(batch_size=size) for size in (1, 16, None)]
+    assert _colors_by_batch_size(runs) == list(style.CYCLE[:3])
