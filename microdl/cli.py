@@ -10,10 +10,12 @@
 
 Each lesson's script is a file in the repository's demos/ folder, demos/NN_name.py.
 
-`graph` refuses what it cannot draw (a bad expression or --values, a division by zero,
-an overflow, nesting Python cannot parse, more boxes than --max-nodes, an unwritable
---out) with one line on stderr and exit status 2, as argparse does for a bad option
-(cli_graph.py reads the graph command's input).
+Input a command cannot use is refused with one line on stderr and exit status 2, as
+argparse does for a bad option: `graph`'s bad expression or --values, a division by
+zero, an overflow, nesting Python cannot parse, more boxes than --max-nodes
+(cli_graph.py reads the graph command's input); an unknown lesson for `run`; an
+--out folder that cannot be written; a playground data set that cannot be read.
+Exit status 1 is left for what goes wrong inside (a lesson's own error).
 """
 import argparse
 import importlib.util
@@ -67,14 +69,16 @@ def find_lesson(name):
     key = name.split("_", 1)[1] if name[:2].isdigit() and "_" in name else name
     key = key.removesuffix(".py")
     if key not in lessons:
-        raise SystemExit(f"microdl: unknown lesson {name!r}. Known lessons: {', '.join(lessons)} "
-                         f"(see `python -m microdl lessons`)")
+        raise LookupError(f"unknown lesson {name!r}. Known lessons: {', '.join(lessons)} "
+                          f"(see `python -m microdl lessons`)")
     return lessons[key]
 
 
 def cmd_tour(args):
     out = Path(args.out)
-    _check_writable(out)
+    problem = _unwritable(out)
+    if problem:
+        refuse(f"microdl tour: {problem}")
     started = time.perf_counter()
     lessons, figures = list_lessons(), []
     from .demo import recording
@@ -97,7 +101,11 @@ def cmd_lessons(args):
 
 
 def cmd_run(args):
-    run_lesson(find_lesson(args.name), args.lesson_args)
+    try:
+        path = find_lesson(args.name)
+    except LookupError as error:
+        refuse(f"microdl run: {error.args[0]}")
+    run_lesson(path, args.lesson_args)
     return 0
 
 
@@ -108,10 +116,9 @@ def cmd_graph(args):
     if args.max_nodes < 1:
         refuse(f"microdl graph: --max-nodes must be at least 1, got {args.max_nodes}")
     root = graph_root(args)
-    try:
-        _check_writable(out.parent)
-    except SystemExit as refusal:   # the shared check's message, with graph's exit status
-        refuse(f"microdl graph: {str(refusal.code).removeprefix('microdl: ')}")
+    problem = _unwritable(out.parent)
+    if problem:
+        refuse(f"microdl graph: {problem}")
     from .viz import draw_graph
     try:
         drawing = draw_graph(root, show_local=args.local, renderer=args.renderer,
@@ -133,14 +140,16 @@ def cmd_graph(args):
     return 0
 
 
-def _check_writable(folder):
+def _unwritable(folder):
+    """Why files cannot be written into `folder` (created if missing), or None."""
     folder = folder if str(folder) else Path(".")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise SystemExit(f"microdl: cannot create the folder {folder}: {error.strerror}") from None
+        return f"cannot create the folder {folder}: {error.strerror}; choose another with --out"
     if not os.access(folder, os.W_OK):
-        raise SystemExit(f"microdl: the folder {folder} is not writable; choose another with --out")
+        return f"the folder {folder} is not writable; choose another with --out"
+    return None
 
 
 #: the optional packages, and what each one adds (the extras in setup.cfg)
@@ -194,7 +203,7 @@ def cmd_playground(args):
         try:
             pg = Playground("csv" if args.csv else args.dataset, **settings)
         except (OSError, ValueError) as error:
-            raise SystemExit(f"microdl playground: {error}") from None
+            refuse(f"microdl playground: {error}")
         if args.save is None:
             pg.show(block=True)
             return 0

@@ -3,6 +3,7 @@ with -, one expression only), the expression and its --values, and every way the
 wrong, each told in one line on stderr with exit status 2, as argparse does.
 """
 import math
+import re
 import sys
 
 __all__ = ["add_graph_parser", "graph_root", "leaves", "refuse", "too_many_boxes", "expression_after_dashes"]
@@ -52,8 +53,11 @@ def expression_after_dashes(argv):
         i += 1
     positionals = [w for w in options[1:] if not w.startswith("-")] + expressions
     if len(positionals) > 1:
+        stray = [w for w in positionals[1:] if re.fullmatch(r"\w+=\S+", w)]
+        hint = (f" ({stray[0]} looks like a value: --values takes them joined by commas, "
+                f"--values a=2,b=-3)" if stray else "")
         refuse(f"microdl graph: give one expression, in quotes; got {len(positionals)}: "
-                + ", ".join(map(repr, positionals[:4])))
+                + ", ".join(map(repr, positionals[:4])) + hint)
     return options + (["--", *expressions] if expressions else [])
 
 

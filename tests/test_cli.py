@@ -46,11 +46,13 @@ def test_graph_refuses_bad_expressions_clearly(expression, values, message, tmp_
     assert "Traceback" not in out.stderr
 
 
-def test_unknown_lesson_and_unwritable_folder():
+def test_unknown_lesson_and_unwritable_folder_are_refused_as_bad_input():
     out = run("run", "nope")
-    assert out.returncode != 0 and "unknown lesson 'nope'" in out.stderr and "perceptron" in out.stderr
+    assert out.returncode == 2 and "unknown lesson 'nope'" in out.stderr and "perceptron" in out.stderr
+    assert out.stderr.startswith("microdl run: ") and len(out.stderr.strip().splitlines()) == 1
     out = run("tour", "--out", "/proc/forbidden")
-    assert out.returncode != 0 and "cannot create the folder" in out.stderr
+    assert out.returncode == 2 and "cannot create the folder" in out.stderr and "--out" in out.stderr
+    assert "Traceback" not in out.stderr and out.stdout == ""
 
 
 def test_run_one_lesson(tmp_path):

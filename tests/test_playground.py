@@ -115,7 +115,7 @@ def test_your_own_csv(tmp_path):
     assert pg.accuracy()["train"] > 0.5
 
 
-def test_csv_errors_name_the_line(tmp_path):
+def test_csv_errors_name_the_line(tmp_path, capsys):
     bad = tmp_path / "bad.csv"
     bad.write_text("1,2,0\n3,4\n")
     with pytest.raises(ValueError, match=r"bad.csv, line 2: expected 3 values"):
@@ -126,8 +126,9 @@ def test_csv_errors_name_the_line(tmp_path):
     bad.write_text("1,2,0\n3,4,0\n")
     with pytest.raises(ValueError, match="at least 2 classes"):
         data.load_points_csv(bad)
-    with pytest.raises(SystemExit, match="no file"):
+    with pytest.raises(SystemExit) as refused:
         cli.main(["playground", "--csv", str(tmp_path / "missing.csv"), "--save", str(tmp_path / "x.png")])
+    assert refused.value.code == 2 and "no file" in capsys.readouterr().err
 
 
 def test_cli_knows_the_playground_datasets():

@@ -192,3 +192,10 @@ def test_the_parser_s_syntax_warnings_never_reach_the_terminal(expression, capsy
         warnings.simplefilter("always")
         refusal(capsys, "graph", expression, "--values", "a=1", "--out", str(tmp_path / "g.dot"))
     assert not [w for w in caught if issubclass(w.category, SyntaxWarning)]
+
+
+def test_values_written_with_spaces_get_a_hint(capsys, tmp_path):
+    err = refusal(capsys, "graph", "a*b", "--values", "a=1", "b=2", "--out", str(tmp_path / "g.png"))
+    assert "give one expression" in err and "b=2 looks like a value" in err and "--values a=2,b=-3" in err
+    err = refusal(capsys, "graph", "a*b", "a+b", "--out", str(tmp_path / "g.png"))
+    assert "looks like a value" not in err
