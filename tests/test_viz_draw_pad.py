@@ -106,7 +106,7 @@ def test_mouse_strokes_in_a_window_and_the_model_asked_when_the_stroke_ends():
     mouse("button_release_event", 20, 20)
     np.testing.assert_allclose(pad.pixels, stroke_ink([(6, 6), (20, 6), (20, 20)]), atol=1e-6)
     assert said(window.picture).startswith("The model says")
-    assert any(ax.get_label().startswith("layer 0: Conv2d") for ax in window.picture.axes)
+    assert any(ax.get_label().startswith("layers[0]: Conv2d") for ax in window.picture.axes)
     window.widgets["clear"]._observers.process("clicked", None)
     assert not pad.pixels.any()
 

@@ -39,8 +39,8 @@ def assert_same(before, after):
 def test_feature_maps_default_layers_and_png(tmp_path, assert_png_not_blank):
     fig = plot_feature_maps(small_cnn(), image())
     labels = [t.get_text() for t in fig.texts] + [t.get_text() for ax in fig.axes for t in ax.texts]
-    assert any(l.startswith("layer 0: Conv2d\n4 × 8 × 8") for l in labels)
-    assert any(l.startswith("layer 3: MaxPool2d\n4 × 4 × 4") for l in labels)
+    assert any(l.startswith("layers[0]: Conv2d\n4 × 8 × 8") for l in labels)
+    assert any(l.startswith("layers[3]: MaxPool2d\n4 × 4 × 4") for l in labels)
     assert not any("Flatten" in l or "Linear" in l or "Dropout" in l for l in labels)
     assert_png_not_blank(fig, tmp_path / "features.png")
 

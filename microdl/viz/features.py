@@ -148,7 +148,7 @@ def _shrink(ax, fraction):
 def _layer_label(index, layer, output, max_channels):
     channels = output.shape[0]
     more = f"\n(first {max_channels} of {channels})" if channels > max_channels else ""
-    return f"layer {index}: {type(layer).__name__}\n{' × '.join(map(str, output.shape))}{more}"
+    return f"layers[{index}]: {type(layer).__name__}\n{' × '.join(map(str, output.shape))}{more}"
 
 
 @style.styled

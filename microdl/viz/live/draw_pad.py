@@ -215,7 +215,7 @@ class DrawPad(Scene):
         """[(label, maps (C, H, W))] of the first convolution and its activation (features=True)."""
         chosen = [(name, layer, out.data[0]) for name, layer, out in self._outputs()
                   if isinstance(layer, FEATURE_LAYERS) and out.data.ndim == 4]
-        return [(f"layer {name}: {type(layer).__name__}", np.asarray(maps)) for name, layer, maps in chosen[:2]]
+        return [(f"layers[{name}]: {type(layer).__name__}", np.asarray(maps)) for name, layer, maps in chosen[:2]]
 
 
 def uses_ipympl():

@@ -55,7 +55,7 @@ def _from_sequential(model):
             continue  # no weights: nothing to draw
         else:
             raise ValueError(f"draw_network draws fully connected networks (Linear layers and activations); "
-                             f"layer {index} is a {type(module).__name__}. For a CNN use "
+                             f"layers[{index}] is a {type(module).__name__}. For a CNN use "
                              f"viz.plot_filters and viz.plot_feature_maps")
     return layers
 
