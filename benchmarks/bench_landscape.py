@@ -57,7 +57,7 @@ def bench_moons():
 
     def loss_fn(scores, labels):
         return losses.hinge_loss(scores, labels) + losses.l2_regularization(start.parameters(), seven.ALPHA)
-    _, seconds = timed(plot_loss_landscape, start, (X, y), loss_fn, lr=seven.LANDSCAPE_LRS,
+    _, seconds = timed(plot_loss_landscape, start, (X, y), loss_fn, batch_sizes=seven.LANDSCAPE_BATCHES, lr=seven.LANDSCAPE_LRS,
                        epochs=seven.LANDSCAPE_EPOCHS, resolution=25)
     print(f"moons MLP, 25 x 25 grid, three runs of {seven.LANDSCAPE_EPOCHS} epochs: {seconds:.1f} s "
           f"({timed.cpu:.1f} s CPU)")

@@ -15,8 +15,9 @@ POINTS, NOISE = 100, 0.1
 STEPS, QUICK_STEPS = 100, 80       # quick too: enough steps for the boundary to bend around the moons
 SNAPSHOTS = (0, 10)                  # and the last step: when to draw the boundary (3 panels fit a slide)
 ALPHA = 1e-4                         # L2 regularisation strength
-# the loss landscape: SGD, mini-batch and full batch from one start, on a plane (Li et al.)
-LANDSCAPE_LRS = (0.05, 0.2, 0.5)     # for batch sizes 1, 16 and all 100
+# the loss landscape: full batch, mini-batch and SGD from one start, on a plane (Li et al.),
+# centred where the last run (SGD, the one that gets furthest in as many epochs) ends
+LANDSCAPE_BATCHES, LANDSCAPE_LRS = (None, 16, 1), (0.5, 0.2, 0.05)
 LANDSCAPE_EPOCHS, QUICK_LANDSCAPE_EPOCHS = 10, 2
 LANDSCAPE_GRID, QUICK_LANDSCAPE_GRID = 25, 15
 
@@ -63,7 +64,7 @@ def loss_landscape(X, y, args):
 
     def loss_fn(scores, labels):
         return losses.hinge_loss(scores, labels) + losses.l2_regularization(start.parameters(), ALPHA)
-    return viz.plot_loss_landscape(start, (X, y), loss_fn, batch_sizes=(1, 16, None), lr=LANDSCAPE_LRS,
+    return viz.plot_loss_landscape(start, (X, y), loss_fn, batch_sizes=LANDSCAPE_BATCHES, lr=LANDSCAPE_LRS,
                                    epochs=QUICK_LANDSCAPE_EPOCHS if args.quick else LANDSCAPE_EPOCHS,
                                    resolution=QUICK_LANDSCAPE_GRID if args.quick else LANDSCAPE_GRID,
                                    seed=args.seed)
