@@ -199,11 +199,10 @@ def test_the_zoom_label_stays_clear_of_the_connector_lines():
 
 
 def test_runs_keep_their_colour_whatever_order_they_are_asked_for():
-    """Lesson 9 asks for the full batch first and SGD last (the centre): SGD stays blue."""
-    from types import SimpleNamespace
+    """Lesson 9 asks for the full batch first and SGD last (the centre): SGD stays blue,
+    the full batch black, as in lesson 5's sgd_vs_batch."""
     from microdl.viz import style
-    from microdl.viz.landscape.real_landscape import _colors_by_batch_size
-    runs = [SimpleNamespace(batch_size=size) for size in (None, 16, 1)]
-    assert _colors_by_batch_size(runs) == [style.CYCLE[2], style.CYCLE[1], style.CYCLE[0]]
-    runs = [SimpleNamespace(batch_size=size) for size in (1, 16, None)]
-    assert _colors_by_batch_size(runs) == list(style.CYCLE[:3])
+    from microdl.viz.landscape.panel import batch_colors
+    assert batch_colors((None, 16, 1)) == [style.BLACK, style.VERMILLION, style.BLUE]
+    assert batch_colors((1, 16, None)) == [style.BLUE, style.VERMILLION, style.BLACK]
+    assert batch_colors((1, 10, 50), n=50) == [style.BLUE, style.VERMILLION, style.BLACK]

@@ -27,7 +27,7 @@ from .. import canvas, style
 from .batches import batch_trajectory, timed_step
 from .contours import add_colorbar, landscape_view
 from .losses import linear_regression_loss, regression_data
-from .panel import draw_landscape
+from .panel import batch_colors, draw_landscape
 from .path import read_only
 
 __all__ = ["compare_batch_sizes"]
@@ -70,7 +70,7 @@ def compare_batch_sizes(x=None, y=None, batch_sizes=(1, 10, None), lr=0.1, epoch
                                      ["loss_examples", "loss_steps", "cost"]],
                                     width=16, height=9, layout="constrained",
                                     width_ratios=[1, 1, 0.56], height_ratios=[1.25, 1])
-    colors = _colors(batch_sizes, len(x))
+    colors = batch_colors(batch_sizes, len(x))   # stand out on the contours' colours
     view = _view_around(by_examples + by_steps, loss)
     n = len(x)
     for key, runs, title in (("examples", by_examples, f"Same examples seen: {epochs} epochs = {epochs * n:,}"),
@@ -87,14 +87,6 @@ def compare_batch_sizes(x=None, y=None, batch_sizes=(1, 10, None), lr=0.1, epoch
     figure.suptitle(f"Fitting a line to {n} examples from one start{same_lr}: "
                     "noisy cheap steps or smooth expensive ones", fontsize=style.TITLE_SIZE + 3)
     return style.projector_text(figure)
-
-
-def _colors(batch_sizes, n):
-    """Blue for SGD, vermillion for mini-batches, black for the full batch: all three
-    stand out on the contours' colours."""
-    others = iter([style.VERMILLION, style.PURPLE, style.ORANGE, style.SKY_BLUE] * len(batch_sizes))
-    return [style.BLACK if size is None or size >= n else style.BLUE if size == 1 else next(others)
-            for size in batch_sizes]
 
 
 def _first_steps(run, steps):

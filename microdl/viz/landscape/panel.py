@@ -17,7 +17,7 @@ from matplotlib.lines import Line2D
 from .. import style
 from .contours import draw_contours
 
-__all__ = ["draw_landscape", "draw_path", "path_colors", "marker_size", "halo", "points_until_exit",
+__all__ = ["draw_landscape", "draw_path", "path_colors", "batch_colors", "marker_size", "halo", "points_until_exit",
            "shares_start", "marker_legend_handles", "figure_size"]
 
 
@@ -80,6 +80,15 @@ def draw_path(ax, path, color, view, show_start=True):
 def path_colors(count):
     """The colours of `count` paths: style.CYCLE in order, starting over when it runs out."""
     return [style.CYCLE[i % len(style.CYCLE)] for i in range(count)]
+
+
+def batch_colors(batch_sizes, n=None):
+    """One colour per run, by its batch size, the same in every lesson: blue for SGD (1),
+    vermillion for a mini-batch, black for the full batch (None, or >= the n examples)."""
+    others = iter([style.VERMILLION, style.PURPLE, style.ORANGE, style.SKY_BLUE] * len(batch_sizes))
+    full = n if n is not None else float("inf")
+    return [style.BLACK if size is None or size >= full else style.BLUE if size == 1 else next(others)
+            for size in batch_sizes]
 
 
 def marker_size(steps):

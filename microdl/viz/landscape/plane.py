@@ -79,8 +79,9 @@ class TrainingRun:
     """What one run recorded: filter dots (T, 2, F), full-data losses (T,), epochs (T,) at
     each recorded step, the final weights, and a label ('SGD (batch size 1)', ...)."""
 
-    def __init__(self, label, batch_size, lr):
+    def __init__(self, label, batch_size, lr, examples=None):
         self.label, self.batch_size, self.lr = label, batch_size, lr
+        self.examples = examples                  # how many it trained on (a full batch: all)
         self.dots, self.losses, self.epochs, self.diverged = [], [], [], False
         self.steps = 0                            # optimizer steps taken
         self.start = self.final = None            # (n,) weights before and after
@@ -99,7 +100,7 @@ def train_run(model, plane, loss_fn, X, y, batch_size, lr, epochs, seed=0, max_p
     total = epochs * loader.iterations_per_epoch
     every = max(1, -(-total // max_points))
     kind = "full batch" if loader.batch_size >= len(X) else "SGD" if loader.batch_size == 1 else "mini-batch"
-    run = TrainingRun(f"{kind} (batch size {loader.batch_size}), lr={lr:g}", loader.batch_size, lr)
+    run = TrainingRun(f"{kind} (batch size {loader.batch_size}), lr={lr:g}", loader.batch_size, lr, len(X))
     weights = plane.weights
     run.start = weights.get()
     optimizer = optim.SGD(model.parameters(), lr=lr)

@@ -23,7 +23,7 @@ from ..canvas import new_mosaic
 from .contours import add_colorbar
 from .losses import Loss2D
 from .model_weights import ModelWeights, default_loss_fn
-from .panel import draw_landscape, draw_path, marker_legend_handles, path_colors
+from .panel import batch_colors, draw_landscape, draw_path, marker_legend_handles
 from .path import LossPath, read_only
 from .plane import RandomPlane, train_run
 from .plane_grid import plane_losses
@@ -123,7 +123,7 @@ def plot_loss_landscape(model, data, loss_fn=None, batch_sizes=(1, 16, None), lr
     data:        (X, y); loss_fn(outputs, y) as in train.fit (default: mean squared error
                  for one output, cross-entropy for class scores)
     batch_sizes: one run each (None: full batch); the plane is centred where the last ended
-                 (colours follow the batch size: SGD, mini-batch, full batch in any order)
+                 (colours by batch size, as everywhere: SGD blue, mini-batch vermillion, full batch black)
     lr, epochs:  optim.SGD's learning rate (one, or one per run) and every run's epochs
     resolution:  grid points a side ("auto": 25, or 15 for a convolutional model); span: the
                  grid covers a, b in [-span, span] (widened to show the projected runs).
@@ -152,7 +152,8 @@ def draw_loss_landscape(landscape, levels=14):
         parameter_names=("a (random direction 1)", "b (random direction 2)"))
     figure, axes = new_mosaic([["plane", "curves"]], width=16, height=8.4, layout="constrained",
                                     width_ratios=[1.15, 1])
-    colors = _colors_by_batch_size(landscape.runs)
+    runs = landscape.runs                                           # coloured as in lesson 5
+    colors = batch_colors([run.batch_size for run in runs], runs[0].examples if runs else None)
     filled, chosen = draw_landscape(axes["plane"], plane_loss, paths, view, levels, "auto", False, colors)
     add_colorbar(figure, filled, chosen, axes["plane"])
     centre_marker, centre_handles = _centre_and_lowest(axes["plane"], landscape)
@@ -172,17 +173,6 @@ def draw_loss_landscape(landscape, levels=14):
     figure.suptitle(f"{plane_loss.name} ({grid})\n{runs_note}",
                     fontsize=style.TITLE_SIZE + 1)
     return style.projector_text(figure)
-
-
-def _colors_by_batch_size(runs):
-    """A colour per run by its batch size, smallest first and the full batch last, so SGD,
-    mini-batch and full batch keep their colours whichever run was asked for last (the
-    centre)."""
-    ranked = sorted(range(len(runs)), key=lambda i: np.inf if runs[i].batch_size is None else runs[i].batch_size)
-    colors = [None] * len(runs)
-    for color, i in zip(path_colors(len(runs)), ranked):
-        colors[i] = color
-    return colors
 
 
 def _centre_and_lowest(ax, landscape):
