@@ -84,19 +84,22 @@ def batch_trajectory(x, y, batch_size=1, lr=0.1, epochs=5, start=(0.0, 0.0), see
         label=_label(loader.batch_size, len(x), loader.iterations_per_epoch, diverged))
 
 
-def timed_step(x, y, batch_size, repeats=30):
-    """Seconds one real step on a batch of `batch_size` (None = all) takes here: the median
-    of `repeats` steps from the first batch, so a busy moment does not decide it."""
+def timed_step(x, y, batch_size, repeats=30, warmup=3):
+    """Seconds one real step on a batch of `batch_size` (None = all) takes here: the fastest
+    of `repeats` steps from the first batch, after `warmup` untimed ones, so neither a cold
+    start nor a busy moment on a shared machine decides it."""
     x, y = regression_data(x, y)
     size = len(x) if batch_size is None else min(batch_size, len(x))
     theta = Tensor(np.zeros(2), requires_grad=True)
     opt = optim.SGD([theta], lr=0.0)                     # lr 0: the same step each time
+    for _ in range(warmup):
+        _sgd_step(theta, opt, x[:size], y[:size])
     times = []
     for _ in range(repeats):
         begin = time.perf_counter()
         _sgd_step(theta, opt, x[:size], y[:size])
         times.append(time.perf_counter() - begin)
-    return float(np.median(times))
+    return min(times)
 
 
 def _sgd_step(theta, opt, xb, yb):
