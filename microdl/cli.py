@@ -101,11 +101,18 @@ def cmd_lessons(args):
 
 
 def cmd_run(args):
+    if args.name is None:
+        refuse(f"microdl run: give a lesson's name, e.g. microdl run perceptron --quick; the lessons: "
+               f"{', '.join(list_lessons())}")
     try:
         path = find_lesson(args.name)
     except LookupError as error:
         refuse(f"microdl run: {error.args[0]}")
-    run_lesson(path, args.lesson_args)
+    program, sys.argv[0] = sys.argv[0], f"microdl run {args.name}"   # the lesson's --help and
+    try:                                                              # errors name what was typed
+        run_lesson(path, args.lesson_args)
+    finally:
+        sys.argv[0] = program
     return 0
 
 
@@ -291,7 +298,7 @@ def build_parser():
     lessons = sub.add_parser("lessons", aliases=["demos"], help="list the lessons (also: demos)")
     lessons.set_defaults(func=cmd_lessons)
     run = sub.add_parser("run", help="run one lesson: microdl run perceptron --quick")
-    run.add_argument("name", help="a lesson name from `microdl lessons`")
+    run.add_argument("name", nargs="?", help="a lesson name from `microdl lessons`")
     run.add_argument("lesson_args", nargs=argparse.REMAINDER,
                      help="options for the lesson's script (--quick, --out DIR, --show, --seed N)")
     run.set_defaults(func=cmd_run)

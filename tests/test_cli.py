@@ -90,3 +90,16 @@ def test_tour_runs_every_lesson_quickly(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "=== 11/11" in text and f"Figures are in {tmp_path.resolve()}" in text
     assert len(list(tmp_path.glob("*/*.png"))) >= 25
+
+
+def test_run_without_a_name_and_a_lesson_s_own_errors_name_the_command(capsys):
+    with pytest.raises(SystemExit) as refused:
+        cli.main(["run"])
+    err = capsys.readouterr().err
+    assert refused.value.code == 2 and "give a lesson's name" in err and "perceptron" in err
+    assert "lesson_args" not in err
+    with pytest.raises(SystemExit) as refused:
+        cli.main(["run", "perceptron", "--quik"])
+    err = capsys.readouterr().err
+    assert refused.value.code == 2 and "usage: microdl run perceptron" in err and "--quik" in err
+    assert not sys.argv[0].startswith("microdl run")      # put back after the lesson
