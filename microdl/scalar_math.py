@@ -18,7 +18,10 @@ def safe_pow(x, n, op):
     try:
         out = x ** n
     except ZeroDivisionError:
-        warn_domain(op, x, f"to the power {n:g} divides by zero: inf")
+        if op == "/":                                    # a / b computed as a * b^-1
+            warn_domain(op, x, "divides by zero (it is the divisor): inf")
+        else:
+            warn_domain(op, x, f"to the power {n:g} divides by zero: inf")
         return math.inf
     except OverflowError:
         warn_domain(op, x, f"to the power {n:g} overflows to inf")

@@ -74,14 +74,14 @@ class Value:
         other = other if isinstance(other, Value) else Value(other)
         return Value(self.data * other.data, (self, other), "*", (other.data, self.data))  # d(ab)/da = b
 
-    def __pow__(self, other):
+    def __pow__(self, other, _op="**"):
         if isinstance(other, Value):
             return _pow_value(self, other)
         if not isinstance(other, numbers.Real):
             raise TypeError(f"Value ** {type(other).__name__}: the exponent must be a number or a Value")
         x, n = self.data, float(other)
-        out = safe_pow(x, n, "**")
-        local = n * safe_pow(x, n - 1, "**") if n != 0 else 0.0  # d/dx x^n = n x^(n-1)
+        out = safe_pow(x, n, _op)            # _op: what a warning names ("/" for a / b)
+        local = n * safe_pow(x, n - 1, _op) if n != 0 else 0.0  # d/dx x^n = n x^(n-1)
         return Value(out, (self,), f"**{other:g}", (local,))
 
     # --- derived: compositions of the primitives ----------------------------------
@@ -104,7 +104,7 @@ class Value:
     def __truediv__(self, other):  # a / b = a * b^-1
         if isinstance(other, numbers.Real):  # b^-1 by the numeric rule: 1/0 is inf, with a warning
             return self * safe_pow(float(other), -1.0, "/")
-        return self * other ** -1
+        return self * other.__pow__(-1, _op="/")
 
     def __rtruediv__(self, other):  # other / self
         return other * self ** -1

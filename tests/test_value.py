@@ -265,3 +265,12 @@ def test_zero_to_the_power_zero_has_torchs_gradients():
     a, b = Value(0.0), Value(0.0)
     (a ** b).backward()
     assert (a.grad, b.grad) == (0.0, 0.0)                       # the exponent's was nan
+
+
+def test_a_division_by_zero_is_named_a_division_not_a_power():
+    """a / b is computed as a * b^-1; the warning still says '/', as the user wrote it."""
+    for divisor in (Value(0.0), 0.0):
+        with pytest.warns(RuntimeWarning, match=r"Value\./: input 0\.0 divides by zero \(it is the divisor\)"):
+            Value(1.0) / divisor
+    with pytest.warns(RuntimeWarning, match=r"Value\.\*\*: input 0\.0 to the power -1 divides by zero"):
+        Value(0.0) ** -1
