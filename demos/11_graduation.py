@@ -7,7 +7,7 @@ phone, a browser) runs, and `export.to_torch_code(model, loss_fn, optimizer)` wr
 PyTorch source of the same network, printed here beside the microdl code. All three
 engines give the same probabilities (the largest difference is printed). Then PyTorch
 trains the model one more epoch: the loss keeps falling where microdl left it.
-Needs the optional extras: pip install 'microdl[torch,onnx]'; without them the lesson
+Needs the optional extras: pip install -e '.[torch,onnx]'; without them the lesson
 says what is missing, still trains and prints the code, and draws a figure saying so.
 """
 import importlib.util
@@ -150,7 +150,7 @@ def missing_figure(missing):
     with viz.style.context():
         fig, ax = viz.canvas.new_figure(width=12.0, height=6.0)
         ax.text(0.5, 0.55, f"This lesson needs {', '.join(missing)}.\n\n"
-                           f"pip install 'microdl[torch,onnx]'\n\nthen run it again.",
+                           f"pip install -e '.[torch,onnx]'\n\nthen run it again.",
                 ha="center", va="center", fontsize=20)
         ax.set_axis_off()
         fig.suptitle("Graduation to PyTorch and ONNX: not installed here")
@@ -180,7 +180,7 @@ def main(argv=None):
     missing = [name for name in EXTRAS if importlib.util.find_spec(name) is None]
     if missing:
         print(f"  {', '.join(missing)} not installed, so the model stays in microdl here: "
-              f"pip install 'microdl[torch,onnx]' and run this lesson again")
+              f"pip install -e '.[torch,onnx]' and run this lesson again")
         save(missing_figure(missing), args, "graduation.png",
              "Graduation needs torch and onnx: not installed")
         finish(args)

@@ -159,13 +159,16 @@ def _unwritable(folder):
     return None
 
 
-#: the optional packages, and what each one adds (the extras in setup.cfg)
+#: the optional packages, what each one adds, and the extra (setup.cfg) that installs it
+#: (from microdl's folder: microdl is installed from its checkout, not from PyPI)
 OPTIONAL = {
-    "torch": "lesson 11, microdl.export.to_torch, the benchmarks' comparisons; pip install 'microdl[torch]'",
-    "onnx": "microdl.export.to_onnx; pip install 'microdl[onnx]'",
-    "onnxruntime": "lesson 11 runs the exported .onnx file; pip install 'microdl[onnx]'",
-    "ipywidgets": "buttons and sliders in Jupyter; pip install 'microdl[jupyter]'",
-    "ipympl": "the drawing pad's mouse canvas in Jupyter; pip install 'microdl[jupyter]'",
+    "torch": "lesson 11, microdl.export.to_torch, the benchmarks' comparisons; pip install -e '.[torch]'",
+    "onnx": "microdl.export.to_onnx; pip install -e '.[onnx]'",
+    "onnxruntime": "lesson 11 runs the exported .onnx file; pip install -e '.[onnx]'",
+    "ipywidgets": "buttons and sliders in Jupyter; pip install -e '.[jupyter]'",
+    "ipympl": "the drawing pad's mouse canvas in Jupyter; pip install -e '.[jupyter]'",
+    "pytest": "running the tests; pip install -e '.[dev]'",
+    "hypothesis": "running the tests; pip install -e '.[dev]'",
 }
 
 
@@ -175,7 +178,7 @@ def cmd_doctor(args):
     import subprocess
     from importlib import metadata
     print(f"microdl {__version__} on Python {platform.python_version()} ({platform.system()} {platform.machine()})")
-    for package in ("numpy", "matplotlib", "graphviz", "tqdm", "pytest", "hypothesis", *OPTIONAL):
+    for package in ("numpy", "matplotlib", "graphviz", "tqdm", *OPTIONAL):
         try:
             version = metadata.version(package)
         except metadata.PackageNotFoundError:
@@ -317,7 +320,11 @@ def main(argv=None):
     if args.command is None:
         parser.print_help()
         return 0
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BrokenPipeError:      # `microdl doctor | head`: the reader has gone; stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

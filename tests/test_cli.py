@@ -79,9 +79,9 @@ def test_doctor_says_what_a_missing_optional_package_is_for(monkeypatch, capsys)
         return "1.0"
     monkeypatch.setattr(metadata, "version", version)
     assert cli.main(["doctor"]) == 0
-    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()[1:12]}
-    assert "not installed (optional: microdl.export.to_onnx; pip install 'microdl[onnx]')" in lines["onnx"]
-    assert "drawing pad" in lines["ipympl"] and "microdl[jupyter]" in lines["ipympl"]
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()[1:13]}
+    assert "not installed (optional: microdl.export.to_onnx; pip install -e '.[onnx]')" in lines["onnx"]
+    assert "drawing pad" in lines["ipympl"] and "pip install -e '.[jupyter]'" in lines["ipympl"]
     assert lines["torch"].split() == ["torch", "1.0"]
 
 

@@ -11,7 +11,7 @@ from microdl.nn import functional as F
 from microdl.nn import losses
 
 torch = pytest.importorskip("torch", reason="the generated code and .pt files need torch: "
-                                            "pip install 'microdl[torch]'")
+                                            "pip install -e '.[torch]'")
 
 
 def run_code(code):
@@ -176,7 +176,7 @@ def test_files_that_are_not_a_plain_state_dict_are_refused_safely(tmp_path):
 def test_without_torch_loading_a_pt_file_is_refused_with_the_install_line(monkeypatch, tmp_path):
     torch.save(export.to_torch(model_mlp()).state_dict(), tmp_path / "mlp.pt")
     monkeypatch.setitem(__import__("sys").modules, "torch", None)
-    with pytest.raises(ImportError, match=r"pip install 'microdl\[torch\]'"):
+    with pytest.raises(ImportError, match=r"pip install -e '\.\[torch\]' in microdl's folder"):
         io.load_torch_state_dict(model_mlp(), tmp_path / "mlp.pt")
 
 
@@ -185,7 +185,7 @@ def test_the_readme_recipe_runs(tmp_path, monkeypatch, capsys):
     that need no extras), on a trained-looking model."""
     import re
     from pathlib import Path
-    pytest.importorskip("onnx", reason="the recipe writes ONNX: pip install 'microdl[onnx]'")
+    pytest.importorskip("onnx", reason="the recipe writes ONNX: pip install -e '.[onnx]'")
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Graduating to PyTorch")[1].split("\n## ")[0]
     recipe = re.search(r"```py\n(.*?)```", section, flags=re.S).group(1)

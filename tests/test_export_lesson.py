@@ -33,6 +33,6 @@ def test_without_the_extras_the_lesson_says_what_to_install(tmp_path, capsys, mo
         monkeypatch.setitem(sys.modules, name, None)     # as if not installed
     result, printed = run(tmp_path, capsys)
     assert result is None
-    assert "torch, onnx, onnxruntime not installed" in printed and "pip install 'microdl[torch,onnx]'" in printed
+    assert "torch, onnx, onnxruntime not installed" in printed and "pip install -e '.[torch,onnx]'" in printed
     assert "| model = nn.Sequential(" in printed          # the code still prints: it needs no torch
     assert (tmp_path / "graduation.png").is_file() and not (tmp_path / "shapes_cnn.onnx").exists()

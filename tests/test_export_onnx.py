@@ -7,9 +7,9 @@ from export_cases import (LAYER_CASES, MODEL_CASES, SCALAR_CASES, ids, inputs, m
                           prepared)
 from microdl import export, nn
 
-onnx = pytest.importorskip("onnx", reason="exporting to ONNX needs onnx: pip install 'microdl[onnx]'")
+onnx = pytest.importorskip("onnx", reason="exporting to ONNX needs onnx: pip install -e '.[onnx]'")
 onnxruntime = pytest.importorskip("onnxruntime", reason="running ONNX needs onnxruntime: "
-                                                        "pip install 'microdl[onnx]'")
+                                                        "pip install -e '.[onnx]'")
 
 CLOSE = dict(rtol=1e-5, atol=1e-5)
 

@@ -7,7 +7,7 @@ from export_cases import (LAYER_CASES, MODEL_CASES, SCALAR_CASES, ids, inputs, m
                           prepared)
 from microdl import Tensor, export, nn
 
-torch = pytest.importorskip("torch", reason="exporting to PyTorch needs torch: pip install 'microdl[torch]'")
+torch = pytest.importorskip("torch", reason="exporting to PyTorch needs torch: pip install -e '.[torch]'")
 
 CLOSE = dict(rtol=1e-5, atol=1e-5)
 pytestmark = pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel:UserWarning")

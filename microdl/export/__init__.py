@@ -6,7 +6,7 @@
     export.to_onnx(model, X[:1], "model.onnx")      # for onnxruntime, Netron, phones, browsers
     model = export.from_torch(torch_model)          # and back into microdl
 
-torch and onnx are optional extras (pip install 'microdl[torch]', 'microdl[onnx]'):
+torch and onnx are optional extras (pip install -e '.[torch]' or -e '.[onnx]' in microdl's folder):
 importing microdl or this package loads neither; each function imports what it needs
 and says how to install it when it is missing.
 """

@@ -35,7 +35,7 @@ def require(package, extra):
     try:
         return importlib.import_module(package)
     except ImportError:
-        raise ImportError(f"this needs {package}, which is not installed: pip install 'microdl[{extra}]' "
+        raise ImportError(f"this needs {package}, which is not installed: pip install -e '.[{extra}]' in microdl's folder "
                           f"(or pip install {package})") from None
 
 

@@ -1,6 +1,6 @@
 """A Scene in Jupyter: one output that updates in place.
 
-* With ipywidgets (`pip install microdl[jupyter]`) a Scene that asks for widgets shows
+* With ipywidgets (`pip install -e '.[jupyter]'`) a Scene that asks for widgets shows
   its controls (a play button and a slider for frames, sliders and menus for the rest)
   over ONE image that is redrawn on every change. The output also carries a PNG of the
   state it was displayed in, so a saved notebook, nbviewer or GitHub shows the picture.
@@ -38,7 +38,7 @@ def display_scene(scene):
     else:
         display(scene.figure())
         if scene.controls:
-            print("(install ipywidgets for the controls: pip install 'microdl[jupyter]')")
+            print("(install ipywidgets for the controls: pip install -e '.[jupyter]')")
 
 
 def scene_widget(scene):

@@ -268,7 +268,7 @@ class Scene:
         return html_player(self, fps=fps or self.fps, width=width)
 
     def widget(self):
-        """The Jupyter controls and image (needs ipywidgets: pip install microdl[jupyter])."""
+        """The Jupyter controls and image (needs ipywidgets: pip install -e '.[jupyter]')."""
         from .notebook import scene_widget
         return scene_widget(self)
 
