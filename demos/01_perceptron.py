@@ -34,12 +34,15 @@ def main(argv=None):
     print(f"    dY/db  = {neuron.b.grad:.4f}")
 
     from microdl import viz
-    save(viz.draw_network(neuron, inputs=INPUTS, input_names=["X1", "X2", "X3"]), args, "perceptron.png")
-    save(viz.draw_graph(y, params=neuron, show_local=True), args, "perceptron_graph.png")
+    save(viz.draw_network(neuron, inputs=INPUTS, input_names=["X1", "X2", "X3"]), args, "perceptron.png",
+         "One neuron, y = σ(w·x + b): its weights, and what it outputs for this input")
+    save(viz.draw_graph(y, params=neuron, show_local=True), args, "perceptron_graph.png",
+         "The neuron as a computational graph: data and gradient in every box, local × upstream on every edge")
     network = MLP(len(INPUTS), NETWORK, activation="tanh", seed=args.seed + 1)
     print(f"  a network of such neurons: {len(network.parameters())} weights and biases, "
           f"output {network(INPUTS).data:.4f} for the same inputs")
-    save(viz.draw_network(network, inputs=INPUTS, input_names=["X1", "X2", "X3"]), args, "mlp.png")
+    save(viz.draw_network(network, inputs=INPUTS, input_names=["X1", "X2", "X3"]), args, "mlp.png",
+         "An MLP, 3 → 4 → 3 → 1: what each neuron outputs for this input")
     finish(args)
     return y
 

@@ -33,8 +33,8 @@ def chain_rule_by_hand(L):
         for child, local in zip(node._prev, node._local):
             upstream = grads[id(node)]
             grads[id(child)] = grads.get(id(child), 0.0) + local * upstream
-            print(f"    dL/d{child.label} += d{node.label}/d{child.label} x dL/d{node.label} = "
-                  f"{local:g} x {upstream:g} = {local * upstream:g}")
+            print(f"    dL/d{child.label} += local d{node.label}/d{child.label} ({local:g}) x "
+                  f"upstream dL/d{node.label} ({upstream:g}) = {local * upstream:g}")
     return grads
 
 
@@ -52,11 +52,13 @@ def main(argv=None):
         print(f"    dL/d{leaf.label}: by hand {by_hand[id(leaf)]:g}, engine {leaf.grad:g}, "
               f"numeric {row[3]:.6f}")
     from microdl import viz
-    save(viz.draw_graph(L, show_local=True), args, "backprop_graph.png")
-    save(viz.animate_backprop(L), args, "backprop.gif")
+    save(viz.draw_graph(L, show_local=True), args, "backprop_graph.png",
+         "L = (a·b + c)·f after L.backward(): every gradient is local × upstream")
+    save(viz.animate_backprop(L), args, "backprop.gif", "The backward pass, node by node")
     explorer = viz.explore_backprop(L)  # forward node by node, then backward arrow by arrow
     print(f"  explore_backprop: {len(explorer)} steps, e.g. {explorer.step(9).current.subtitle}")
-    save(explorer.figure(), args, "explore_backprop_step.png")  # one backward step
+    save(explorer.figure(), args, "explore_backprop_step.png",   # one backward step
+         "One step of the backward pass, as the explorer clicks through it")
     save(explorer, args, "explore_backprop.gif", "Click through backprop: forward node by node, backward arrow by arrow")
     if args.show:
         explorer.show(block=False)

@@ -31,19 +31,23 @@ def main(argv=None):
         outcome = f"diverged after {path.steps} steps" if path.diverged else \
             f"loss {path.losses[0]:.3g} -> {path.losses[-1]:.3g} in {path.steps} steps"
         print(f"    lr = {lr:<6g} {outcome}")
-    save(viz.compare_learning_rates(bowl), args, "learning_rates.png")
+    save(viz.compare_learning_rates(bowl), args, "learning_rates.png",
+         "Gradient descent on a bowl at 3 learning rates: too small, about right, too large")
     for name in ("sgd", "momentum", "adam", "rmsprop"):
         print(f"    {name:<9} best steady lr from the grid: {best_learning_rate(bowl, name):g}")
-    save(viz.compare_optimizers(bowl), args, "optimizers.png")
+    save(viz.compare_optimizers(bowl), args, "optimizers.png",
+         "4 optimizers on the same bowl, from the same start, each at its best steady learning rate")
     explorer = viz.explore_landscape(bowl).set(lr=EXPLORER_LR)   # explorer.show(): the sliders
     print(f"  explorer at lr = {EXPLORER_LR:g}: {explorer.path()!r}")
-    save(explorer, args, "explorer_diverging.png")
+    save(explorer, args, "explorer_diverging.png",
+         f"The landscape explorer at lr = {EXPLORER_LR:g}: each step overshoots more, and the path diverges")
     if not args.quick:
         rosenbrock = viz.rosenbrock()
-        save(viz.compare_optimizers(rosenbrock), args, "optimizers_rosenbrock.png")
+        save(viz.compare_optimizers(rosenbrock), args, "optimizers_rosenbrock.png",
+             "4 optimizers in the curved valley of the Rosenbrock function")
         path = viz.descent_path(bowl, optimizer="momentum")
-        save(viz.plot_surface(bowl, [path]), args, "bowl_surface.png")
-        save(viz.animate_descent(bowl, [path]), args, "descent.gif")
+        save(viz.plot_surface(bowl, [path]), args, "bowl_surface.png", "Momentum on the bowl, drawn as a surface")
+        save(viz.animate_descent(bowl, [path]), args, "descent.gif", "Momentum on the bowl, step by step")
     finish(args)
     return bowl
 

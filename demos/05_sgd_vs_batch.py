@@ -28,7 +28,8 @@ def main(argv=None):
     for batch in BATCH_SIZES:
         print(f"    {describe_batching(NUM_EXAMPLES, batch)}")
     from microdl import viz
-    save(viz.plot_epochs(1_000_000, 10_000), args, "epochs.png")
+    save(viz.plot_epochs(1_000_000, 10_000), args, "epochs.png",
+         "An epoch is one pass over the data: 1,000,000 examples in batches of 10,000 = 100 iterations")
     x, y = house_prices(NUM_EXAMPLES, seed=args.seed)
     epochs = QUICK_EPOCHS if args.quick else EPOCHS
     print(f"  the same examples seen ({epochs} epochs):")

@@ -71,8 +71,8 @@ def dead_relus(X, y, epochs, seed):
     from microdl.diagnostics import layer_labels   # the names the live view uses too
     names, labels = viz_layer_names(before), layer_labels(model)
     for key in before:
-        print(f"  {names[key]}, after {labels[key]}: {before[key]:.0%} of its 64 ReLUs dead at the start, "
-              f"{after[key]:.0%} after {epochs} epochs with lr = {DEAD_RELU_LR} (too large)")
+        print(f"  the 64 ReLUs after {labels[key]} ('{names[key]}' in the figure): {before[key]:.0%} dead "
+              f"at the start, {after[key]:.0%} after {epochs} epochs with lr = {DEAD_RELU_LR} (too large)")
     return history, before
 
 
