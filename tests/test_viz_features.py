@@ -106,3 +106,13 @@ def test_filters_share_one_scale_centred_on_zero():
 def test_filters_reject_a_linear_weight():
     with pytest.raises(ValueError, match="out_channels, in_channels, KH, KW"):
         plot_filters(np.zeros((3, 4)))
+
+
+def test_a_relu_row_s_colour_bar_shows_no_negative_values():
+    """After a ReLU nothing is negative: its bar runs from 0, a convolution's spans both signs."""
+    fig = plot_feature_maps(small_cnn(), image())
+    bars = [ax for ax in fig.axes if ax.get_ylabel() == "activation"]
+    labels = [t.get_text().split(":")[1].split("\n")[0].strip()
+              for ax in fig.axes for t in ax.texts if t.get_text().startswith("layers[")]
+    lows = {kind: bar.get_ylim()[0] for kind, bar in zip(labels, bars)}
+    assert lows["ReLU"] == 0 and lows["Conv2d"] < 0

@@ -124,7 +124,10 @@ def _draw_row(fig, grid, row, maps, label, colorbar_label, signed, max_channels,
         _bare(ax)
         ax.set_title(panel_title(c), fontsize=style.FONT_SIZE, pad=4)
     cax = fig.add_subplot(grid[row, -1])
-    bar = fig.colorbar(image, cax=cax)
+    # maps that are never negative (after a ReLU) keep the shared white-at-0 colours, but
+    # their bar shows only the values they hold, not an unused negative half
+    never_negative = signed and shown.size and shown.min() >= 0
+    bar = fig.colorbar(image, cax=cax, boundaries=np.linspace(0, norm.vmax, 129) if never_negative else None)
     bar.set_label(colorbar_label, fontsize=style.FONT_SIZE)
     bar.ax.tick_params(labelsize=style.FONT_SIZE)
     bar.locator = matplotlib.ticker.MaxNLocator(4)
