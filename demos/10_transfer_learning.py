@@ -29,7 +29,7 @@ NEW_CLASSES = [7, 8, 9]                      # Sneaker, Bag, Ankle boot: never s
 SHAPES_PRETRAIN_EPOCHS = 1                   # without Fashion-MNIST: a brief pretraining on shapes
 LABELLED_PER_CLASS = 100                     # labelled images of each new class we train on
 BATCH_SIZE, EPOCHS = 32, 4                   # as in the seed text
-HEAD_LR = 2e-3
+LEARNING_RATE = 2e-3                          # Adam, for the transfer and the scratch model alike
 QUICK_TEST_PER_CLASS = 150                   # --quick tests on 450 images, the full run on all 3,000
 SHAPES_PER_CLASS = 150                       # without Fashion-MNIST: shapes images of each class
 
@@ -70,6 +70,21 @@ def pretrained_backbone(X, y, Xt, yt, old, names, fashion, args):
     print(f"  pretrained on {len(Xa):,} images of {', '.join(names[k] for k in old)}: "
           f"test accuracy {history.epoch['val_accuracy'][-1]:.1%}")
     return model[:zoo.BACKBONE_LAYERS].freeze()  # the convolutions; the old classifier goes
+
+
+def lesson_cnn(classes, seed, pretrained=None):
+    """The lesson's CNN, built by this one function for transfer AND from scratch: the backbone's
+    layers (zoo.fashion_cnn's layers 0-6: two convolution blocks, flattened to zoo.FEATURES
+    numbers) and a new head Linear(zoo.FEATURES, classes).
+
+    pretrained=None: every weight starts random and trains (from scratch).
+    pretrained=a trained backbone: its weights are copied into the backbone's layers (the
+    shapes must match) and frozen, so only the new head trains (transfer)."""
+    backbone = zoo.fashion_cnn(classes, seed)[:zoo.BACKBONE_LAYERS]   # random start
+    if pretrained is not None:
+        backbone.load_state_dict(pretrained.state_dict())              # the learned features ...
+        backbone.freeze()                                              # ... kept as they are
+    return nn.Sequential(*backbone, nn.Linear(zoo.FEATURES, classes, seed=seed + 10))
 
 
 def comparison_figure(model, transfer, scratch, frozen, images):
@@ -128,25 +143,27 @@ def main(argv=None):
     # 1. a backbone pretrained on the old classes, frozen
     backbone = pretrained_backbone(X, y, Xt, yt, old, names, fashion, args)
 
-    # 2. a new 3-class head on the convolutional features; only the head trains
-    model = nn.Sequential(*backbone, nn.Linear(zoo.FEATURES, len(new), seed=args.seed + 10))
+    # 2. the backbone's layers with its weights, frozen, and a new 3-class head; only the head trains
+    model = lesson_cnn(len(new), args.seed, pretrained=backbone)
     trainable = [p for p in model.parameters() if p.requires_grad]
     frozen = model.num_parameters() - sum(p.size for p in trainable)
     print(f"  frozen: {frozen:,} weights; trained: {sum(p.size for p in trainable):,} (the new head)")
     Xb, yb = select(X, y, new, LABELLED_PER_CLASS)
     Xbt, ybt = select(Xt, yt, new, QUICK_TEST_PER_CLASS if args.quick else None)
     progress = False if args.quick else None
-    transfer = train.fit(model, losses.cross_entropy, optim.Adam(trainable, lr=HEAD_LR), (Xb, yb),
+    transfer = train.fit(model, losses.cross_entropy, optim.Adam(trainable, lr=LEARNING_RATE), (Xb, yb),
                          epochs=EPOCHS, batch_size=BATCH_SIZE, seed=args.seed, validation=(Xbt, ybt),
                          progress=progress)
     accuracy = transfer.epoch["val_accuracy"][-1]
     print(f"  transfer: new head on {', '.join(names[k] for k in new)} ({len(Xb):,} images, batches of "
           f"{BATCH_SIZE}, {EPOCHS} epochs): test accuracy {accuracy:.1%} on {len(Xbt):,} test images")
 
-    # 3. the baseline: the same CNN from scratch, every weight trained, same data and epochs
+    # 3. the baseline: the same CNN (same function, same layers and head) from a random start,
+    #    every weight trained, on the same images with the same epochs, batches and optimizer
     manual_seed(args.seed)
-    scratch_model = zoo.fashion_cnn(len(new), args.seed + 20)
-    scratch = train.fit(scratch_model, losses.cross_entropy, optim.Adam(scratch_model.parameters(), lr=2e-3),
+    scratch_model = lesson_cnn(len(new), args.seed)
+    scratch = train.fit(scratch_model, losses.cross_entropy,
+                        optim.Adam(scratch_model.parameters(), lr=LEARNING_RATE),
                         (Xb, yb), epochs=EPOCHS, batch_size=BATCH_SIZE, seed=args.seed,
                         validation=(Xbt, ybt), progress=progress)
     print(f"  from scratch: all {scratch_model.num_parameters():,} weights, same images and epochs: "
