@@ -90,7 +90,7 @@ def lesson_cnn(classes, seed, pretrained=None):
 def comparison_figure(model, transfer, scratch, frozen, images):
     """Left: the CNN's layers, frozen (grey) or trained (orange) in the transfer model; right: test
     accuracy per epoch of both, on a scale from at most 80 % to 100 % so a small gap looks small."""
-    from matplotlib.ticker import MultipleLocator, PercentFormatter
+    from matplotlib.ticker import MaxNLocator, MultipleLocator, PercentFormatter
 
     from microdl import viz
     with viz.style.context():
@@ -106,9 +106,10 @@ def comparison_figure(model, transfer, scratch, frozen, images):
             curves.plot(epochs, history.epoch["val_accuracy"], marker="o", markersize=9, linewidth=2.5,
                         color=color, label=f"{label} ({history.epoch['val_accuracy'][-1]:.1%})")
         lowest = min(min(transfer.epoch["val_accuracy"]), min(scratch.epoch["val_accuracy"]))
-        curves.set(xlabel="epoch", ylabel="test accuracy (3 new classes)", xticks=epochs,
+        curves.set(xlabel="epoch", ylabel="test accuracy (3 new classes)",
                    ylim=(min(0.8, np.floor(lowest * 20 - 0.2) / 20), 1.0),
                    title=f"Same CNN, same {images:,} labelled images, same epochs")
+        curves.xaxis.set_major_locator(MaxNLocator(nbins=10, integer=True))  # whole epochs
         curves.yaxis.set_major_locator(MultipleLocator(0.05))
         curves.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         curves.grid(alpha=0.3)
@@ -141,8 +142,27 @@ def draw_frozen_and_trained(ax, model, frozen):
     ax.set_axis_off()
 
 
+def whole_number(text):
+    """An option's value: a whole number of at least 1."""
+    import argparse
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is less than 1")
+    return value
+
+
+def options(parser):
+    parser.add_argument("--labels", type=whole_number, default=LABELLED_PER_CLASS, metavar="N",
+                        help=f"labelled training images of each new class (default {LABELLED_PER_CLASS})")
+    parser.add_argument("--epochs", type=whole_number, default=EPOCHS, metavar="N",
+                        help=f"epochs, for the transfer and the scratch model alike (default {EPOCHS})")
+
+
 def main(argv=None):
-    args = demo_args(__doc__, argv)
+    args = demo_args(__doc__, argv, options)
     print(__doc__.strip().splitlines()[0])
     X, y, Xt, yt, old, new, names, fashion = load(args.quick, args.seed)
     manual_seed(args.seed)
@@ -155,15 +175,15 @@ def main(argv=None):
     trainable = [p for p in model.parameters() if p.requires_grad]
     frozen = model.num_parameters() - sum(p.size for p in trainable)
     print(f"  frozen: {frozen:,} weights; trained: {sum(p.size for p in trainable):,} (the new head)")
-    Xb, yb = select(X, y, new, LABELLED_PER_CLASS)
+    Xb, yb = select(X, y, new, args.labels)
     Xbt, ybt = select(Xt, yt, new, QUICK_TEST_PER_CLASS if args.quick else None)
     progress = False if args.quick else None
     transfer = train.fit(model, losses.cross_entropy, optim.Adam(trainable, lr=LEARNING_RATE), (Xb, yb),
-                         epochs=EPOCHS, batch_size=BATCH_SIZE, seed=args.seed, validation=(Xbt, ybt),
+                         epochs=args.epochs, batch_size=BATCH_SIZE, seed=args.seed, validation=(Xbt, ybt),
                          progress=progress)
     accuracy = transfer.epoch["val_accuracy"][-1]
     print(f"  transfer: new head on {', '.join(names[k] for k in new)} ({len(Xb):,} images, batches of "
-          f"{BATCH_SIZE}, {EPOCHS} epochs): test accuracy {accuracy:.1%} on {len(Xbt):,} test images")
+          f"{BATCH_SIZE}, {args.epochs} epochs): test accuracy {accuracy:.1%} on {len(Xbt):,} test images")
 
     # 3. the baseline: the same CNN (same function, same layers and head) from a random start,
     #    every weight trained, on the same images with the same epochs, batches and optimizer
@@ -171,12 +191,12 @@ def main(argv=None):
     scratch_model = lesson_cnn(len(new), args.seed)
     scratch = train.fit(scratch_model, losses.cross_entropy,
                         optim.Adam(scratch_model.parameters(), lr=LEARNING_RATE),
-                        (Xb, yb), epochs=EPOCHS, batch_size=BATCH_SIZE, seed=args.seed,
+                        (Xb, yb), epochs=args.epochs, batch_size=BATCH_SIZE, seed=args.seed,
                         validation=(Xbt, ybt), progress=progress)
     print(f"  from scratch: all {scratch_model.num_parameters():,} weights, same images and epochs: "
           f"test accuracy {scratch.epoch['val_accuracy'][-1]:.1%}")
     if scratch.epoch["val_accuracy"][-1] > accuracy:
-        print("  here transfer did not pay: with this many images of the new classes, training every weight "
+        print("  here transfer did not pay: with this many labelled images and epochs, training every weight "
               "beat reusing features learned for other classes")
 
     from microdl import viz
