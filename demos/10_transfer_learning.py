@@ -8,12 +8,24 @@ new last layer with 3 outputs on top, and train only that layer on 3 classes it 
 seen: sneakers, bags and ankle boots - batches of 32, 4 epochs, from only 100 labelled
 images of each, the usual situation when labels are costly (--quick tests on 450 images
 instead of all 3,000). The frozen layers already extract useful features, so the small head
-learns fast. To see the benefit, the same CNN is also trained from scratch (all its weights,
-random start) on the same 300 images for the same epochs. With all 6,000 training images of
-each new class scratch catches up: in our run (6 epochs) 98.2 % from scratch, 97.8 % transfer.
+learns fast.
+
+To see the benefit, the same CNN is also trained from scratch. One function, lesson_cnn(),
+builds both models - the backbone's layers and the same new head, 5,779 weights - and only
+the transfer copy gets the pretrained weights, frozen; the scratch copy starts random and
+trains every weight, on the same 300 images with the same epochs, batches and optimizer.
+Measured (full run, seed 0): transfer 94.5 %, from scratch 92.3 % (--quick: 93.8 % and
+91.6 % on its 450 test images); over seeds 0-9 transfer 94.1-95.1 %, scratch 90.4-94.5 %.
+Transfer is ahead in every seed, but on these three easy-to-tell-apart classes only by 1.4
+points on average. What the pretrained features buy is a head start: with --labels 10 (30
+images, so 4 epochs are only 4 steps) transfer reaches 88.3 % and scratch 54.4 %, yet with
+--labels 10 --epochs 40 both reach 93 % (93.7 % and 93.2 %). With all 6,000 training images
+of each new class (--labels 6000 --epochs 6: 2 min 20 s) scratch passes transfer: 98.0 %
+vs 97.8 %.
 Without Fashion-MNIST installed, quick and full runs alike say so, pretrain briefly on
 circles and squares, and transfer to the other shapes. The full run takes a few seconds
-(measured: 2.9 s on a free 2-core machine): only 300 images are trained on.
+(measured on 2 cores: 2.6 s, the fastest of 5 runs; 5-7 s while other programs shared the
+cores): only 300 images are trained on.
 """
 
 import numpy as np
@@ -27,8 +39,8 @@ from microdl.nn import losses
 PRETRAIN_CLASSES = [0, 1, 2, 3, 4, 5, 6]     # T-shirt .. Shirt
 NEW_CLASSES = [7, 8, 9]                      # Sneaker, Bag, Ankle boot: never seen before
 SHAPES_PRETRAIN_EPOCHS = 1                   # without Fashion-MNIST: a brief pretraining on shapes
-LABELLED_PER_CLASS = 100                     # labelled images of each new class we train on
-BATCH_SIZE, EPOCHS = 32, 4                   # as in the seed text
+LABELLED_PER_CLASS = 100                     # labelled images of each new class we train on (--labels)
+BATCH_SIZE, EPOCHS = 32, 4                   # as in the seed text (--epochs)
 LEARNING_RATE = 2e-3                          # Adam, for the transfer and the scratch model alike
 QUICK_TEST_PER_CLASS = 150                   # --quick tests on 450 images, the full run on all 3,000
 SHAPES_PER_CLASS = 150                       # without Fashion-MNIST: shapes images of each class
