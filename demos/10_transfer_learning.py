@@ -92,7 +92,7 @@ def lesson_cnn(classes, seed, pretrained=None):
     pretrained=None: every weight starts random and trains (from scratch).
     pretrained=a trained backbone: its weights are copied into the backbone's layers (the
     shapes must match) and frozen, so only the new head trains (transfer)."""
-    backbone = zoo.fashion_cnn(classes, seed)[:zoo.BACKBONE_LAYERS]   # random start
+    backbone = zoo.fashion_cnn(seed=seed)[:zoo.BACKBONE_LAYERS]        # random start
     if pretrained is not None:
         backbone.load_state_dict(pretrained.state_dict())              # the learned features ...
         backbone.freeze()                                              # ... kept as they are
