@@ -45,6 +45,15 @@ def test_transfer_learning_settings_follow_the_seed_text():
     assert module.LABELLED_PER_CLASS == 100  # few labels: where transfer pays
 
 
+@pytest.mark.parametrize("option", ["--labels", "--epochs"])
+@pytest.mark.parametrize("value", ["0", "-3", "ten"])
+def test_transfer_learning_refuses_a_label_or_epoch_count_below_one(option, value, tmp_path, capsys):
+    with pytest.raises(SystemExit) as refused:
+        cli.run_lesson(cli.find_lesson("transfer_learning"), ["--out", str(tmp_path), option, value])
+    assert refused.value.code == 2
+    assert f"argument {option}:" in capsys.readouterr().err
+
+
 def test_the_mnist_lesson_runs_on_mnist_digits_when_the_files_are_present(tmp_path, monkeypatch):
     """Real MNIST is not installed here: a small stand-in in MNIST's own IDX files."""
     from microdl.data import write_idx
