@@ -144,7 +144,7 @@ def draw_frozen_and_trained(ax, model, frozen):
         ax.add_patch(FancyBboxPatch((0.05, y - 0.4), 0.9, 0.8, boxstyle="round,pad=0.02", facecolor=color,
                                     edgecolor=viz.style.BLACK))
         weights = f"\n{count:,} weights" if count else ""   # on its own line: never past the box
-        name = f"layer {i}: {layer!r}"  # numbered as in lesson 8: model.layers[i]
+        name = f"layers[{i}]: {layer!r}"   # as code names it, and lesson 8: model.layers[i]
         for default in (", bias=True", "kernel_size=", ", stride=1", ", stride=(1, 1)", ", padding=0",
                         ", dilation=1", ", ceil_mode=False", "in_features=", "out_features="):
             name = name.replace(default, "")  # the defaults would overflow the box
