@@ -140,15 +140,21 @@ lesson("08_convolution", "Lesson 8: convolution and max pooling",
             "viz.plot_convolution_steps(image, kernel, max_steps=3)", "figure"),
        code("viz.animate_convolution(image, kernel)", "animation"),
        code("viz.plot_pooling_steps([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]])", "figure"),
-       md("A small CNN on generated shape images: what do its filters and feature maps look like?"),
-       code("from microdl import manual_seed, nn, optim, train\nfrom microdl.data import shapes\n"
-            "from microdl.nn import losses\n\nX, y = shapes(400, seed=0)\nmanual_seed(0)\n"
+       md("A small CNN learns to tell five generated shapes apart (circle, square, triangle, cross, "
+          "line; chance is 20%): 2,000 training images, 5 epochs, and 500 other images to test it on."),
+       code("from microdl import manual_seed, nn, optim, train\nfrom microdl.data import SHAPE_CLASSES, shapes\n"
+            "from microdl.nn import losses\n\nX, y = shapes(2000, seed=0)\n"
+            "Xt, yt = shapes(500, seed=1)   # test images: never trained on\nmanual_seed(0)\n"
             "model = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1, seed=0), nn.ReLU(), nn.MaxPool2d(2),\n"
             "                      nn.Flatten(), nn.Linear(8 * 14 * 14, 5, seed=1))\n"
             "history = train.fit(model, losses.cross_entropy, optim.Adam(model.parameters(), lr=3e-3),\n"
-            "                    (X, y), epochs=1, batch_size=32, seed=0)"),
+            "                    (X, y), epochs=5, batch_size=32, seed=0, validation=(Xt, yt))\n"
+            "print(f\"test accuracy {history.epoch['val_accuracy'][-1]:.0%} on {len(Xt)} new images \"\n"
+            "      f\"({', '.join(SHAPE_CLASSES)}; chance 20%)\")"),
+       md("The 8 kernels it learned (each started random):"),
        code("viz.plot_filters(model.layers[0])", "figure"),
-       code("viz.plot_feature_maps(model, X[0])", "figure"))
+       md("What they detect in a test image: each kernel's feature map, after ReLU, after pooling."),
+       code("viz.plot_feature_maps(model, Xt[0])", "figure"))
 
 lesson("09_mnist", "Lesson 9: a CNN on Fashion-MNIST",
        md("Quick settings: the first 1,000 training images, two epochs, and 300 test images to "
