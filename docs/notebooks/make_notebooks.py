@@ -167,6 +167,7 @@ lesson("09_mnist", "Lesson 9: a CNN on Fashion-MNIST",
             "    X, y = fashion_mnist(\"train\", download=False)\n"
             "    Xt, yt = fashion_mnist(\"test\", download=False)\n    classes = FASHION_CLASSES\n"
             "except DatasetNotFoundError:\n"
+            "    print(\"Fashion-MNIST is not installed: the generated shapes stand in for it.\")\n"
             "    (X, y), (Xt, yt), classes = shapes(1000, seed=0), shapes(300, seed=1), SHAPE_CLASSES\n"
             "X, y, Xt, yt = X[:1000], y[:1000], Xt[:300], yt[:300]\nmanual_seed(0)\n"
             "model = nn.Sequential(nn.Conv2d(1, 8, 5, padding=2, seed=0), nn.ReLU(), nn.MaxPool2d(2),\n"
