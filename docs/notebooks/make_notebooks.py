@@ -119,11 +119,11 @@ lesson("07_moons_mlp", "Lesson 7: an MLP learns the two moons",
        md("The data first: two interleaved half circles, one colour per class."),
        code("from microdl import nn, optim, train, viz\nfrom microdl.data import moons\n"
             "from microdl.nn import losses\n\nX, y = moons(100, noise=0.1, seed=1)\nviz.plot_data(X, y)", "figure"),
-       md("A scalar MLP (every weight a `Value`), trained with the hinge loss, full batch. "
+       md("A scalar MLP (every weight a `Value`), trained with the hinge loss, full batch, for 80 steps. "
           "`viz.snapshot` freezes a copy of the model at a moment of training."),
        code("model = nn.MLP(2, [16, 16, 1], seed=0)\noptimizer = optim.SGD(model.parameters(), lr=1.0)\n"
             "snapshots, done = [(\"before training\", viz.snapshot(model))], 0\n"
-            "for mark in (5, 15):\n"
+            "for mark in (10, 80):\n"
             "    history = train.fit(model, losses.hinge_loss, optimizer, (X, y), epochs=mark - done,\n"
             "                        batch_size=None, progress=False)\n"
             "    done = mark\n    snapshots.append((f\"after {mark} steps\", viz.snapshot(model)))\n"
