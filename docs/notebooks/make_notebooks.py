@@ -113,7 +113,10 @@ lesson("06_activations", "Lesson 6: activation functions and vanishing gradients
             "model = nn.Sequential(*layers, nn.Linear(32, 3, seed=6))\n"
             "history = train.fit(model, losses.cross_entropy, optim.SGD(model.parameters(), lr=0.05),\n"
             "                    (X, y), epochs=3, batch_size=32, seed=0, track_gradients=True)"),
-       code("viz.plot_gradient_norms(history)", "figure"))
+       code("viz.plot_gradient_norms(history)", "figure"),
+       md("Layer 1's gradient is about 10,000 times smaller than the output layer's (four steps "
+          "on the log scale): the first layers hardly move. And the network barely learns: its "
+          "training accuracy (`acc` above) stays near chance, 1 in 3 for the three spirals."))
 
 lesson("07_moons_mlp", "Lesson 7: an MLP learns the two moons",
        md("The data first: two interleaved half circles, one colour per class."),
