@@ -156,7 +156,7 @@ def number(text):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_lesson_notebook_runs_and_shows_each_picture_once(path):
     for package in NEEDS.get(path.stem, ()):
-        pytest.importorskip(package, reason=f"{path.name} needs {package}: pip install 'microdl[torch,onnx]'")
+        pytest.importorskip(package, reason=f"{path.name} needs {package}: pip install -e '.[torch,onnx]'")
     book = nbformat.read(path, as_version=4)
     assert all(not c.get("outputs") for c in book.cells if c.cell_type == "code"), \
         f"{path.name} is saved with outputs: regenerate it with docs/notebooks/make_notebooks.py"
@@ -227,12 +227,16 @@ def test_lesson_10_transfer_works_on_held_out_images(data):
     # the confusion matrix is of those held-out images, not of the 300 trained on
     matrix = title(done, "plot_confusion_matrix", r"([\d.]+)% correct of ([\d,]+)$")
     assert number(matrix.group(2)) == tested and matrix.group(1) == transfer.group(1), matrix.group(0)
-    # what the markdown says: well ahead of scratch after one epoch, most of the gap closed by the last
+    # what the markdown says: the same CNN from scratch, trained alike, stays behind transfer (a
+    # couple of points on Fashion-MNIST; far behind after one epoch on the shapes, then close)
+    printed(done, r"from scratch: all 5,779 weights trained")   # the transfer model's own layers
     gaps = {}
     for epoch in (1, 4):
         line = printed(done, rf"after epoch {epoch}: transfer ([\d.]+)%, from scratch ([\d.]+)%")
         gaps[epoch] = number(line.group(1)) - number(line.group(2))
-    assert gaps[1] >= 5 and gaps[4] < gaps[1] / 2, gaps
+    assert gaps[1] > 0 and gaps[4] > 0, gaps
+    if not fashion:
+        assert gaps[1] >= 10 and gaps[4] < gaps[1] / 2, gaps
 
 
 def test_lesson_9_runs_without_fashion_mnist():
