@@ -100,7 +100,7 @@ def test_an_unsupported_layer_is_named(tmp_path):
 
 def test_without_onnx_the_error_says_how_to_install_it(monkeypatch, tmp_path):
     monkeypatch.setitem(__import__("sys").modules, "onnx", None)
-    with pytest.raises(ImportError, match=r"pip install 'microdl\[onnx\]'"):
+    with pytest.raises(ImportError, match=r"pip install -e '\.\[onnx\]' in microdl's folder"):
         export.to_onnx(model_a(), np.zeros((1, 1, 28, 28)), tmp_path / "m.onnx")
 
 

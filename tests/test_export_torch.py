@@ -139,9 +139,9 @@ def test_a_torch_subclass_of_a_supported_layer_is_refused():
 
 def test_without_torch_the_error_says_how_to_install_it(monkeypatch):
     monkeypatch.setitem(__import__("sys").modules, "torch", None)
-    with pytest.raises(ImportError, match=r"pip install 'microdl\[torch\]'"):
+    with pytest.raises(ImportError, match=r"pip install -e '\.\[torch\]' in microdl's folder"):
         export.to_torch(model_a())
-    with pytest.raises(ImportError, match=r"pip install 'microdl\[torch\]'"):
+    with pytest.raises(ImportError, match=r"pip install -e '\.\[torch\]' in microdl's folder"):
         export.from_torch(object())
 
 

@@ -10,7 +10,7 @@ import pytest
 import microdl.nn.functional as F
 from microdl import Tensor, io, nn
 
-torch = pytest.importorskip("torch", reason="PyTorch is the second opinion here; install microdl[torch]")
+torch = pytest.importorskip("torch", reason="PyTorch is the second opinion here; install -e '.[torch]'")
 TF = torch.nn.functional
 
 

@@ -12,7 +12,7 @@ import pytest
 from microdl import Tensor, Value, optim
 
 torch = pytest.importorskip("torch", reason="PyTorch is the second opinion for optim parity "
-                                            "(pip install microdl[torch])")
+                                            "(pip install -e '.[torch]')")
 
 STEPS, RTOL = 25, 1e-10
 START = np.array([0.8, -1.3, 2.1])

@@ -136,7 +136,7 @@ def test_cli_knows_the_playground_datasets():
 
 
 def test_in_jupyter_the_playground_gets_play_and_step_widgets_from_canvas():
-    pytest.importorskip("ipywidgets", reason="the widgets need ipywidgets (pip install microdl[jupyter])")
+    pytest.importorskip("ipywidgets", reason="the widgets need ipywidgets (pip install -e '.[jupyter]')")
     pg = Playground("xor", layers=(4,), points=60, seed=0, steps_per_frame=3)
     box = pg.widget()                                   # canvas.notebook.scene_widget
     run = box.children[0]

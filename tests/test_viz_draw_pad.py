@@ -202,7 +202,7 @@ def test_in_jupyter_with_ipympl_the_pad_draws_with_the_mouse():
     notebook, shown once; mouse events on it draw and the model is asked."""
     import importlib.util
     if importlib.util.find_spec("ipympl") is None:
-        pytest.skip("ipympl is not installed (pip install 'microdl[jupyter]')")
+        pytest.skip("ipympl is not installed (pip install -e '.[jupyter]')")
     import microdl
     import os
     root = os.pathsep.join([str(Path(microdl.__file__).resolve().parent.parent), os.environ.get("PYTHONPATH", "")])

@@ -207,7 +207,7 @@ def test_window_arrow_keys_step_through(figures_before):
 
 
 def test_jupyter_widget_has_buttons_and_a_slider():
-    pytest.importorskip("ipywidgets", reason="ipywidgets is not installed (pip install microdl[jupyter])")
+    pytest.importorskip("ipywidgets", reason="ipywidgets is not installed (pip install -e '.[jupyter]')")
     scene = explore_backprop(karpathy(backward=False))
     assert scene.prefer_widgets
     box = scene.widget()
