@@ -209,12 +209,17 @@ def compare_learning_rates(loss, start=None, lrs=None, optimizer="sgd", steps=No
                              f"pass lrs=[...]")
     paths = [descent_path(loss, start, optimizer, lr=lr, steps=steps, **optimizer_options) for lr in lrs]
     colors = path_colors(len(paths))
-    ncols = 2 if len(paths) <= 3 else 3
-    names = [f"lr{i}" for i in range(len(paths))] + ["curves"]
-    names += ["."] * (-len(names) % ncols)
-    layout = [names[r:r + ncols] for r in range(0, len(names), ncols)]
-    figure, axes = canvas.new_mosaic(layout, width=6.5 * ncols, height=5.6 * len(layout),
-                                    layout="constrained")
+    if len(paths) <= 3:   # a slide's shape: the landscapes side by side, their losses on the right
+        layout = [[f"lr{i}" for i in range(len(paths))] + ["curves"]]
+        figure, axes = canvas.new_mosaic(layout, width=16, height=7.3, layout="constrained",
+                                        width_ratios=[1] * len(paths) + [1.4])
+    else:                 # more: a grid of wider panels, so that each title fits its panel
+        ncols = 3
+        names = [f"lr{i}" for i in range(len(paths))] + ["curves"]
+        names += ["."] * (-len(names) % ncols)
+        layout = [names[r:r + ncols] for r in range(0, len(names), ncols)]
+        figure, axes = canvas.new_mosaic(layout, width=6.5 * ncols, height=5.6 * len(layout),
+                                        layout="constrained")
     view = landscape_view(loss, paths)
     for i, (path, color) in enumerate(zip(paths, colors)):
         panel = axes[f"lr{i}"]
@@ -226,7 +231,7 @@ def compare_learning_rates(loss, start=None, lrs=None, optimizer="sgd", steps=No
     curves = [line for line in axes["curves"].get_lines() if line.get_label() in {p.label for p in paths}]
     # the optimizer is in the title: the legend names only the learning rates, and fits in a corner
     axes["curves"].legend(curves, [f"lr = {p.lr:.3g}" + (" (diverged)" if p.diverged else "") for p in paths],
-                          loc="upper right", frameon=True, framealpha=0.9)
+                          loc="best", frameon=True, framealpha=0.9)   # where the lines are not
     handles = marker_legend_handles(paths, loss, True, True)
     figure.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False)
     name = optimizer_name(key if isinstance(key, str) else getattr(key, "__name__", "optimizer"),
