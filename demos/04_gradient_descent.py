@@ -7,7 +7,8 @@ RMSprop change how the steps are taken; on the same bowl they take different pat
 Each is shown at its best *steady* learning rate from one grid (no jumps, never above the
 starting loss). Adam is not always the fastest: its steps are about lr in each coordinate,
 so at its steady rate (0.1 here) 40 steps cover at most 4 of the 4.5 units to the minimum
-(it ends near w1 = -1, loss 30.1 -> 0.82); larger rates get lower (lr = 1: 0.0016) but jump about on the way.
+(it ends near w1 = -1, loss 30.1 -> 0.82); larger rates get lower (lr = 1: 0.0016) but
+jump about on the way.
 """
 
 from microdl.demo import demo_args, finish, save
