@@ -29,7 +29,7 @@ def to_dot(diagram):
     # renderer; edgesfirst: a label's white box covers the arrow that runs into it
     lines = ["digraph microdl {",
              f'  graph [rankdir=LR, ordering="in", outputorder="edgesfirst", bgcolor="white", '
-             f'pad="0.3", nodesep="0.25", ranksep="{ranksep:.2f}", '
+             f'pad="0.3", nodesep="0.12", ranksep="{ranksep:.2f}", '
              f'fontname="{FONT}", labelloc="t", label={_dot_header(diagram)}];',
              f'  node [fontname="{FONT}", fontsize="14"];',
              f'  edge [fontname="{FONT}", fontsize="12", arrowsize="0.8"];']
@@ -57,7 +57,7 @@ def _dot_edge(edge, grad_scale, label_id):
         return [f"  {edge.source} -> {edge.target} [{attrs}];"]
     # in its arrow's colour (at full strength), to tell whose it is
     return [f'  {label_id} [shape="plaintext", style="filled", fillcolor="white", height="0.2", '
-            f'margin="0.03,0.01", fontsize="12", fontcolor="{_label_color(edge.grad)}", '
+            f'margin="0.03,0.01", fontsize="15", fontcolor="{_label_color(edge.grad)}", '
             f'label="{_dot_quote(edge.label)}"];',
             f'  {edge.source} -> {label_id} [{attrs}, arrowhead="none"];',
             f"  {label_id} -> {edge.target} [{attrs}];"]
