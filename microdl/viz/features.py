@@ -22,6 +22,7 @@ from ..nn.walk import layer_outputs
 from ..tensor import Tensor
 from . import style
 from .canvas import Figure
+from .graph.measure import text_width
 
 __all__ = ["plot_feature_maps", "plot_filters", "FEATURE_LAYERS"]
 
@@ -135,12 +136,6 @@ def _draw_row(fig, grid, row, maps, label, colorbar_label, signed, max_channels,
     _shrink(cax, 0.8)
 
 
-def _text_inches(text, size):
-    """How wide `text` (its widest line) is drawn at `size` points, in inches."""
-    from matplotlib.textpath import TextPath
-    return max(TextPath((0, 0), line or " ", size=size).get_extents().width for line in text.split("\n")) / 72
-
-
 def _shrink(ax, fraction):
     """Make a colour bar a little shorter than its row, centred."""
     box = ax.get_position()
@@ -168,7 +163,8 @@ def plot_feature_maps(model, image, layers=None, max_channels=8, title=None):
     rows = 1 + len(chosen)
     labels = [f"input\n{' × '.join(map(str, x.shape))}"] + [
         _layer_label(index, layer, output, max_channels) for index, layer, output in chosen]
-    label_inches = 0.25 + max(_text_inches(label, style.FONT_SIZE) for label in labels)  # as wide as they need
+    label_inches = 0.25 + max(text_width(line, style.FONT_SIZE)     # as wide as they need
+                              for label in labels for line in label.split("\n"))
     fig = Figure(figsize=(label_inches + columns * PANEL_INCHES + 1.3, 0.9 + rows * (PANEL_INCHES + 0.45)))
     grid = fig.add_gridspec(rows, columns + 2, width_ratios=[label_inches / PANEL_INCHES] + [1] * columns + [0.12],
                             left=0.02, right=0.91, top=1 - 0.9 / fig.get_figheight(), bottom=0.02,
