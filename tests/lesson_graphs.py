@@ -3,19 +3,17 @@
     karpathy()    L = (a*b + c) * f with a=2, b=-3, c=10, f=-2 (micrograd's lecture)
     perceptron()  (Y, neuron): a sigmoid neuron on X = (1, 0, 1), lesson 1's
 """
-from microdl import Value
+from microdl import Value, cli
 from microdl.nn import Neuron
+
+LESSON_2 = cli.load_lesson(cli.find_lesson("backprop"))   # its expression and numbers
 
 
 def karpathy(backward=True):
-    """L = (a*b + c) * f with a=2, b=-3, c=10, f=-2 (micrograd's lecture)."""
-    a, b, c, f = (Value(x, label=n) for x, n in [(2, "a"), (-3, "b"), (10, "c"), (-2, "f")])
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    L = d * f
-    L.label = "L"
+    """L = (a*b + c) * f with a=2, b=-3, c=10, f=-2 (micrograd's lecture), built by lesson 2."""
+    lesson = LESSON_2
+    leaves = [Value(x, label=n) for x, n in zip((lesson.A, lesson.B, lesson.C, lesson.F), "abcf")]
+    L = lesson.expression(*leaves)
     if backward:
         L.backward()
     return L
